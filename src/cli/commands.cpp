@@ -1,0 +1,16 @@
+#include "cli/commands.hpp"
+
+namespace wirestate::cli {
+
+namespace {
+int g_exit_code = 0;
+}  // namespace
+
+void register_commands(CLI::App& app) {
+  (void)app;  // subcommands are added here as their modules land
+}
+
+int exit_code() { return g_exit_code; }
+void set_exit_code(int code) { g_exit_code = code; }
+
+}  // namespace wirestate::cli
