@@ -1,0 +1,132 @@
+#include "wirestate/io/pcap_reader.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+#include <pcap/pcap.h>
+
+namespace wirestate::io {
+
+struct PcapReader::Handle {
+  pcap_t* pcap = nullptr;
+  bpf_program program{};
+  bool has_filter = false;
+  ~Handle() {
+    if (has_filter) pcap_freecode(&program);
+    if (pcap != nullptr) pcap_close(pcap);
+  }
+};
+
+namespace {
+
+// libpcap's open errors are terse ("unknown file format", "truncated dump file; ...");
+// say in plain words what was expected, keeping libpcap's text for the details.
+std::string describe_open_error(const std::string& path, std::string_view libpcap_message) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return fmt::format("{}: cannot open: {}", path, std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) return fmt::format("{}: cannot read: is a directory", path);
+  if (st.st_size == 0) return fmt::format("{}: empty file, expected a pcap or pcapng capture", path);
+  if (libpcap_message.find("unknown file format") != std::string_view::npos) {
+    return fmt::format("{}: not a capture file (bad magic number; expected pcap or pcapng): {}",
+                       path, libpcap_message);
+  }
+  if (libpcap_message.find("truncated") != std::string_view::npos) {
+    return fmt::format("{}: file header is truncated ({} bytes in the file): {}", path,
+                       static_cast<long long>(st.st_size), libpcap_message);
+  }
+  return fmt::format("{}: cannot read capture: {}", path, libpcap_message);
+}
+
+}  // namespace
+
+tl::expected<PcapReader, std::string> PcapReader::open(const std::string& path,
+                                                       const ReaderOptions& options) {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  auto handle = std::make_unique<Handle>();
+  handle->pcap = pcap_open_offline_with_tstamp_precision(path.c_str(),
+                                                         PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (handle->pcap == nullptr) return tl::unexpected(describe_open_error(path, errbuf));
+  if (!options.filter.empty()) {
+    // The filter runs in user space on each record (pcap_offline_filter), so packet
+    // numbers stay positions in the file, as tshark's frame.number.
+    if (pcap_compile(handle->pcap, &handle->program, options.filter.c_str(), 1,
+                     PCAP_NETMASK_UNKNOWN) != 0) {
+      return tl::unexpected(fmt::format("bad filter '{}': {}", options.filter,
+                                        pcap_geterr(handle->pcap)));
+    }
+    handle->has_filter = true;
+  }
+  const int link_type = pcap_datalink(handle->pcap);
+  return PcapReader(std::move(handle), path, link_type);
+}
+
+PcapReader::PcapReader(std::unique_ptr<Handle> handle, std::string path, int link_type)
+    : handle_(std::move(handle)), path_(std::move(path)), link_type_(link_type) {}
+
+PcapReader::PcapReader(PcapReader&&) noexcept = default;
+PcapReader& PcapReader::operator=(PcapReader&&) noexcept = default;
+PcapReader::~PcapReader() = default;
+
+std::optional<Packet> PcapReader::next() {
+  if (done_ || !handle_) return std::nullopt;
+  pcap_t* p = handle_->pcap;
+  FILE* file = pcap_file(p);
+  for (;;) {
+    // Where the next record starts: cached by stdio, no system call.
+    const long record_start = file != nullptr ? std::ftell(file) : -1;
+    pcap_pkthdr* header = nullptr;
+    const u_char* data = nullptr;
+    const int rc = pcap_next_ex(p, &header, &data);
+    if (rc == 1) {
+      ++records_read_;
+      if (handle_->has_filter && pcap_offline_filter(&handle_->program, header, data) == 0) {
+        continue;
+      }
+      Packet packet;
+      packet.number = records_read_;
+      // With PCAP_TSTAMP_PRECISION_NANO, tv_usec holds nanoseconds.
+      packet.timestamp = net::Time::from_ns(static_cast<std::int64_t>(header->ts.tv_sec) *
+                                                1'000'000'000 +
+                                            static_cast<std::int64_t>(header->ts.tv_usec));
+      packet.caplen = header->caplen;
+      packet.wire_len = header->len;
+      packet.link_type = link_type_;
+      packet.data = std::span<const std::uint8_t>(data, header->caplen);
+      return packet;
+    }
+    done_ = true;
+    if (rc == PCAP_ERROR_BREAK) return std::nullopt;  // -2: clean end of file
+    // PCAP_ERROR: libpcap could not read the next record. Where it stopped reading is
+    // where the file was cut (or where the bad record is).
+    ReadProblem problem;
+    problem.packet_number = records_read_ + 1;
+    problem.record_offset = record_start;
+    if (file != nullptr) problem.byte_offset = std::ftell(file);
+    const std::string_view reason = pcap_geterr(p);
+    problem.kind = reason.find("truncated") != std::string_view::npos
+                       ? ReadProblem::Kind::kTruncated
+                       : ReadProblem::Kind::kBadRecord;
+    if (problem.kind == ReadProblem::Kind::kTruncated) {
+      problem.message = fmt::format(
+          "{}: file is truncated at byte offset {}: packet {} (record at byte offset {}) is "
+          "incomplete; {} packet(s) read before the cut ({})",
+          path_, problem.byte_offset, problem.packet_number, problem.record_offset,
+          records_read_, reason);
+    } else {
+      problem.message = fmt::format(
+          "{}: unreadable record for packet {} at byte offset {}; {} packet(s) read before it "
+          "({})",
+          path_, problem.packet_number, problem.record_offset, records_read_, reason);
+    }
+    problem_ = std::move(problem);
+    return std::nullopt;
+  }
+}
+
+}  // namespace wirestate::io
