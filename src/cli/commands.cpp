@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/decode_command.hpp"
 
 namespace wirestate::cli {
 
@@ -8,6 +9,7 @@ int g_exit_code = 0;
 
 void register_commands(CLI::App& app) {
   (void)app;  // subcommands are added here as their modules land
+  add_decode_command(app);
 }
 
 int exit_code() { return g_exit_code; }
