@@ -1,0 +1,148 @@
+#pragma once
+// The vocabulary of the passive TCP observer: what it is fed (ObservedSegment), what it
+// reports (ObserverEvent, ConnectionSummary) and its limits (ObserverConfig).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/time.hpp"
+#include "wirestate/tcp/state.hpp"
+#include "wirestate/wire/tcp_repr.hpp"
+
+namespace wirestate::tcp {
+
+// One TCP segment as captured: the parsed header plus what the IPv4 layer knew. Owned
+// values only, so both the capture decoder and the simulator can build it.
+struct ObservedSegment {
+  net::Ipv4Addr src;
+  net::Ipv4Addr dst;
+  wire::TcpRepr tcp;
+  std::uint32_t payload_len = 0;   // TCP payload bytes (from the IP total length)
+  bool checksum_bad = false;       // the TCP checksum was verified and is wrong
+  std::uint64_t packet = 0;        // capture packet number (1-based, like frame.number)
+  net::Time time;
+};
+
+// Which endpoint: the client sent the first SYN (with no SYN seen: the first packet).
+enum class ConnSide : std::uint8_t { kClient, kServer };
+
+// "client" or "server".
+std::string_view to_string(ConnSide side) noexcept;
+
+// Per-packet anomalies. The first thirteen use Wireshark's tcp.analysis vocabulary and
+// rules; the rest are the observer's own findings.
+enum class Anomaly : std::uint8_t {
+  kRetransmission,          // tcp.analysis.retransmission
+  kFastRetransmission,      // tcp.analysis.fast_retransmission
+  kSpuriousRetransmission,  // tcp.analysis.spurious_retransmission
+  kOutOfOrder,              // tcp.analysis.out_of_order
+  kLostSegment,             // tcp.analysis.lost_segment ("previous segment not captured")
+  kAckedUnseen,             // tcp.analysis.ack_lost_segment
+  kDuplicateAck,            // tcp.analysis.duplicate_ack
+  kZeroWindow,              // tcp.analysis.zero_window
+  kZeroWindowProbe,         // tcp.analysis.zero_window_probe
+  kWindowFull,              // tcp.analysis.window_full
+  kWindowUpdate,            // tcp.analysis.window_update
+  kKeepAlive,               // tcp.analysis.keep_alive
+  kReusedPorts,             // tcp.analysis.reused_ports
+  kBadChecksum,             // the segment was ignored for state inference
+  kRstOutOfWindow,          // RST whose sequence number is outside the window (RFC 5961 §3.2)
+  kLoneRst,                 // a RST for a connection never seen before (backscatter)
+  kSynAckIsnChanged,        // a retransmitted SYN-ACK carried a different ISN
+  kSynRetransmission,       // the same SYN (same ISN) seen again
+};
+
+// Number of Anomaly values.
+inline constexpr std::size_t kAnomalyCount = 18;
+
+// The snake_case name; for the Wireshark ones, the tcp.analysis field suffix.
+std::string_view to_string(Anomaly anomaly) noexcept;
+
+// What an ObserverEvent reports.
+enum class ObserverEventKind : std::uint8_t {
+  kNewConnection,  // a connection entered the table
+  kTransition,     // one endpoint's inferred state changed
+  kAnomaly,        // a packet raised an anomaly
+  kEvicted,        // a connection left the table to respect the cap
+  kRetired,        // a connection left the table because its ports were reused
+};
+
+// "new_connection", "transition", "anomaly", "evicted", "retired".
+std::string_view to_string(ObserverEventKind kind) noexcept;
+
+// One thing the observer inferred, tied to the packet that caused it.
+struct ObserverEvent {
+  ObserverEventKind kind = ObserverEventKind::kTransition;
+  std::uint64_t connection = 0;  // connection id (1, 2, ... in order of creation)
+  ConnSide side = ConnSide::kClient;  // transition: whose state; anomaly: who sent the packet
+  State from = State::kClosed;
+  State to = State::kClosed;
+  Anomaly anomaly = Anomaly::kRetransmission;  // kind == kAnomaly only
+  std::uint64_t packet = 0;  // the packet that caused it (0: a timer, e.g. 2·MSL)
+  net::Time time;            // that packet's time (or the timer's)
+  std::string_view cause;    // a static description ("SYN sent", "FIN received", ...)
+};
+
+// One endpoint (an address and a port).
+struct Endpoint4 {
+  net::Ipv4Addr ip;
+  std::uint16_t port = 0;
+  constexpr bool operator==(const Endpoint4&) const = default;
+};
+
+// Totals of one direction of a connection.
+struct DirectionStats {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;  // TCP payload bytes
+};
+
+// Everything the observer knows about one connection.
+struct ConnectionSummary {
+  std::uint64_t id = 0;
+  Endpoint4 client;
+  Endpoint4 server;
+  bool partial = false;       // the capture started after the handshake (no SYN seen)
+  std::vector<State> client_states;  // the client's path, from the first state it was seen in
+  std::vector<State> server_states;  // likewise for the server
+  DirectionStats client_to_server;
+  DirectionStats server_to_client;
+  std::optional<net::Duration> handshake_rtt;  // first SYN to the ACK of the SYN-ACK
+  net::Time first_seen;
+  net::Time last_seen;
+  std::uint64_t first_packet = 0;
+  std::uint64_t last_packet = 0;
+  std::array<std::uint32_t, kAnomalyCount> anomalies{};  // count per Anomaly
+  std::string conn_state;  // Zeek's conn_state (S0, S1, SF, REJ, ...)
+  std::string history;     // Zeek's history string
+
+  // duration = last_seen - first_seen.
+  net::Duration duration() const noexcept { return last_seen - first_seen; }
+  // Count of one anomaly kind.
+  std::uint32_t count(Anomaly a) const noexcept { return anomalies[static_cast<std::size_t>(a)]; }
+};
+
+// Limits and timers of the observer.
+struct ObserverConfig {
+  std::size_t max_connections = 65536;  // table cap; evicts closed, then idle, first
+  net::Duration msl = net::Duration::seconds(30);  // TIME_WAIT lasts 2·MSL (RFC 9293 §3.4.2)
+  // Wireshark's out-of-order threshold when no handshake RTT is known.
+  net::Duration out_of_order_threshold = net::Duration::milliseconds(3);
+};
+
+// Running totals of the observer.
+struct ObserverCounters {
+  std::uint64_t segments = 0;
+  std::uint64_t connections = 0;        // created
+  std::uint64_t evicted_closed = 0;     // evicted while both sides were closed
+  std::uint64_t evicted_idle = 0;       // evicted while still open (longest idle first)
+  std::uint64_t retired_reused = 0;     // replaced by a new connection on the same ports
+  std::uint64_t bad_checksum = 0;
+  std::size_t peak_connections = 0;
+};
+
+}  // namespace wirestate::tcp

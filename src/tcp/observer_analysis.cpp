@@ -1,0 +1,109 @@
+// Wireshark's TCP sequence analysis (epan/dissectors/packet-tcp.c,
+// tcp_analyze_sequence_number; the rules of the Wireshark User's Guide §7.5 "TCP
+// Analysis"), per direction, in Wireshark's order and with its precedence.
+#include "conn_record.hpp"
+
+namespace wirestate::tcp {
+
+namespace {
+
+constexpr net::Duration kFastRetransmitWindow = net::Duration::milliseconds(20);
+
+void set(AnomalySet& flags, Anomaly a) { flags.set(static_cast<std::size_t>(a)); }
+
+}  // namespace
+
+void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const ObserverConfig& config,
+                      AnomalySet& flags) {
+  SideRecord& fwd = c.side[i];
+  SideRecord& rev = c.side[1 - i];
+  const auto f = seg.tcp.flags;
+  const auto seq = seg.tcp.seq;
+  const auto ack = seg.tcp.ack;
+  const std::uint32_t len = seg.payload_len;
+  const auto t = seg.time;
+  const bool syn_fin_rst = f.syn() || f.fin() || f.rst();
+  const std::uint16_t win = seg.tcp.window;
+
+  if (f.syn()) fwd.wscale = seg.tcp.options.window_scale ? static_cast<std::int8_t>(*seg.tcp.options.window_scale) : -1;
+
+  bool keep_alive = false;
+  bool zero_window_probe = false;
+  // Zero window probe: one byte at the next expected sequence number into a zero window.
+  if (len == 1 && fwd.nextseq_valid && seq == fwd.nextseq && rev.win_valid && rev.win == 0) {
+    set(flags, Anomaly::kZeroWindowProbe);
+    zero_window_probe = true;
+  }
+  // Zero window: the receive window is zero and none of SYN, FIN, RST is set.
+  if (win == 0 && !syn_fin_rst) set(flags, Anomaly::kZeroWindow);
+  // Previous segment not captured: the sequence number is beyond the next expected one.
+  if (!zero_window_probe && fwd.nextseq_valid && gt(seq, fwd.nextseq) && !f.rst()) {
+    set(flags, Anomaly::kLostSegment);
+  }
+  // Keep-alive: zero or one byte at one less than the next expected sequence number.
+  if (!zero_window_probe && (len == 0 || len == 1) && fwd.nextseq_valid && seq + 1 == fwd.nextseq && !syn_fin_rst) {
+    set(flags, Anomaly::kKeepAlive);
+    keep_alive = true;
+  }
+  const bool same_ack = fwd.lastack_valid && f.ack() && ack == fwd.lastack;
+  const bool at_next = fwd.nextseq_valid && seq == fwd.nextseq;
+  // Window update: no data, a new non-zero window, same sequence and acknowledgement.
+  bool window_update = false;
+  if (!keep_alive && len == 0 && fwd.win_valid && win != fwd.win && win != 0 && at_next && same_ack && !syn_fin_rst) {
+    set(flags, Anomaly::kWindowUpdate);
+    window_update = true;
+  }
+  // Window full: this segment fills the receiver's advertised window exactly.
+  if (len > 0 && rev.lastack_valid && rev.win_valid && !syn_fin_rst) {
+    const bool scaled = rev.wscale >= 0 && fwd.wscale >= 0;
+    const std::uint64_t rwin = std::uint64_t{rev.win} << (scaled ? std::min<int>(rev.wscale, 14) : 0);
+    if (seq + len == rev.lastack + static_cast<std::uint32_t>(rwin)) set(flags, Anomaly::kWindowFull);
+  }
+  // Duplicate ACK: no data, unchanged non-zero window, same sequence and acknowledgement.
+  if (!keep_alive && !window_update && len == 0 && fwd.win_valid && win == fwd.win && win != 0 && at_next &&
+      same_ack && !syn_fin_rst) {
+    ++fwd.dupacks;
+    set(flags, Anomaly::kDuplicateAck);
+  } else if (f.ack() && !same_ack) {
+    fwd.dupacks = 0;
+  }
+  // ACKed unseen segment: acknowledges data the other direction never showed.
+  if (f.ack() && rev.nextseq_valid && gt(ack, rev.nextseq)) set(flags, Anomaly::kAckedUnseen);
+
+  // Retransmission family: data (or SYN/FIN) below the next expected sequence number.
+  if (!keep_alive && !zero_window_probe && (len > 0 || f.syn() || f.fin()) && fwd.nextseq_valid &&
+      lt(seq, fwd.nextseq)) {
+    const net::Duration ooo = c.handshake_rtt_ns > 0 ? net::Duration::nanoseconds(c.handshake_rtt_ns)
+                                                     : config.out_of_order_threshold;
+    if (len > 0 && rev.lastack_valid && le(seq + len, rev.lastack)) {
+      set(flags, Anomaly::kSpuriousRetransmission);
+    } else if (rev.dupacks >= 2 && rev.lastack_valid && rev.lastack == seq &&
+               t - rev.lastack_time < kFastRetransmitWindow) {
+      set(flags, Anomaly::kFastRetransmission);
+      set(flags, Anomaly::kRetransmission);
+    } else if (t - fwd.last_seg_time < ooo && fwd.nextseq != seq + len) {
+      set(flags, Anomaly::kOutOfOrder);
+    } else {
+      set(flags, Anomaly::kRetransmission);
+    }
+  }
+
+  // Update the direction's state (RST carries no sequence space).
+  if (!f.rst()) {
+    const net::SeqNum end = seq + len + (f.syn() ? 1U : 0U) + (f.fin() ? 1U : 0U);
+    if (!keep_alive && !zero_window_probe && (!fwd.nextseq_valid || gt(end, fwd.nextseq))) {
+      fwd.nextseq = end;
+      fwd.nextseq_valid = true;
+    }
+    fwd.win = win;
+    fwd.win_valid = true;
+  }
+  if (f.ack()) {
+    fwd.lastack_time = t;
+    fwd.lastack = ack;
+    fwd.lastack_valid = true;
+  }
+  fwd.last_seg_time = t;
+}
+
+}  // namespace wirestate::tcp

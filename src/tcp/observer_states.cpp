@@ -1,0 +1,323 @@
+// The observer's RFC 9293 inference. A segment changes its sender's state at once (the
+// sender did something: sent a SYN, a FIN, a RST). Its effect on the receiver is
+// applied when the capture proves the receiver got it: at once for ACKs (nothing the
+// receiver does later can contradict them), but for a SYN or a FIN only when the
+// receiver acknowledges it, or when a later segment in the same direction has an effect
+// (TCP delivers a direction in order). Deferring SYN and FIN is what tells a refused
+// SYN (no listener: the server stays CLOSED) from an accepted one, and crossing FINs
+// (simultaneous close: FIN_WAIT_1 -> CLOSING) from a FIN answered after it arrived
+// (ESTABLISHED -> CLOSE_WAIT), wherever the capture point is.
+#include "conn_record.hpp"
+
+namespace wirestate::tcp {
+
+namespace {
+
+void transition(ConnRecord& c, int i, State to, std::uint64_t packet, net::Time t,
+                std::string_view cause, std::vector<ObserverEvent>& out) {
+  SideRecord& s = c.side[i];
+  s.tentative_listen = false;
+  if (s.state == to) return;
+  ObserverEvent ev;
+  ev.kind = ObserverEventKind::kTransition;
+  ev.connection = c.id;
+  ev.side = side_of(i);
+  ev.from = s.state;
+  ev.to = to;
+  ev.packet = packet;
+  ev.time = t;
+  ev.cause = cause;
+  out.push_back(ev);
+  if (s.path_len < kPathCap) {
+    s.path[s.path_len++] = to;
+  } else {
+    s.path[kPathCap - 1] = to;
+  }
+  s.state = to;
+  if (to == State::kTimeWait) s.time_wait_since = t;
+}
+
+// RFC 9293 §3.10.7.2 (LISTEN) and §3.10.7.3 (SYN-SENT): a SYN arrived.
+void apply_syn_rx(ConnRecord& c, int i, std::vector<ObserverEvent>& out) {
+  SideRecord& s = c.side[i];
+  const PendingRx rx = s.pending_syn;
+  s.pending_syn = {};
+  if (s.state == State::kListen) {
+    transition(c, i, State::kSynReceived, rx.packet, rx.time, "SYN received", out);
+  } else if (s.state == State::kSynSent) {
+    // §3.10.7.3, fifth check: a SYN without our SYN acknowledged -> SYN-RECEIVED
+    // (simultaneous open, Figure 8).
+    transition(c, i, State::kSynReceived, rx.packet, rx.time, "SYN received (simultaneous open)", out);
+  }
+}
+
+// RFC 9293 §3.10.7.4 step 8: a FIN arrived (all data before it has).
+void apply_fin_rx(ConnRecord& c, int i, std::vector<ObserverEvent>& out) {
+  SideRecord& s = c.side[i];
+  const PendingRx rx = s.pending_fin;
+  s.pending_fin = {};
+  switch (s.state) {
+    case State::kSynReceived:
+    case State::kEstablished:
+      transition(c, i, State::kCloseWait, rx.packet, rx.time, "FIN received", out);
+      break;
+    case State::kFinWait1:  // our FIN not yet acknowledged: crossing FINs
+      transition(c, i, State::kClosing, rx.packet, rx.time, "FIN received before our FIN was acked", out);
+      break;
+    case State::kFinWait2:
+      transition(c, i, State::kTimeWait, rx.packet, rx.time, "FIN received", out);
+      break;
+    default:
+      break;
+  }
+}
+
+// In-order delivery: before a later segment acts on endpoint i, earlier ones did.
+void flush_pending(ConnRecord& c, int i, std::vector<ObserverEvent>& out) {
+  if (c.side[i].pending_syn.valid) apply_syn_rx(c, i, out);
+  if (c.side[i].pending_fin.valid) apply_fin_rx(c, i, out);
+}
+
+std::uint64_t scaled_window(const ConnRecord& c, int i) {
+  const SideRecord& s = c.side[i];
+  if (!s.win_valid) return 65535;
+  // RFC 7323 §2.2: scaling applies only when both SYNs carried the option.
+  const bool scaled = s.wscale >= 0 && c.side[1 - i].wscale >= 0;
+  const int shift = scaled ? std::min<int>(s.wscale, 14) : 0;
+  return std::uint64_t{s.win} << shift;
+}
+
+// Would endpoint `peer` accept a RST carrying `seg` from endpoint `me`?
+bool rst_acceptable(const ConnRecord& c, int me, const ObservedSegment& seg) {
+  const SideRecord& p = c.side[1 - me];
+  const SideRecord& m = c.side[me];
+  if (p.state == State::kSynSent) {
+    // RFC 9293 §3.10.7.3: in SYN-SENT a RST is acceptable only if it acknowledges our SYN.
+    return seg.tcp.flags.ack() && p.syn_seen && seg.tcp.ack == p.isn + 1;
+  }
+  // RFC 9293 §3.10.7.4 step 1 / RFC 5961 §3.2: the sequence number must fall in the
+  // receive window; we know RCV.NXT as what the sender sent or what the receiver acked.
+  const auto wnd = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(scaled_window(c, 1 - me), 0x7fffffff)));
+  bool known = false;
+  if (m.nextseq_valid) {
+    known = true;
+    if (in_window(seg.tcp.seq, m.nextseq, wnd)) return true;
+  }
+  if (p.lastack_valid) {
+    known = true;
+    if (in_window(seg.tcp.seq, p.lastack, wnd)) return true;
+  }
+  return !known;
+}
+
+}  // namespace
+
+void set_initial_state(SideRecord& s, State initial) noexcept {
+  s.path_len = 1;
+  s.path[0] = initial;
+  s.state = initial;
+  s.tentative_listen = false;
+}
+
+void init_states(ConnRecord& c, int sender, const ObservedSegment& seg, std::vector<ObserverEvent>&) {
+  const auto f = seg.tcp.flags;
+  const int client = 0;
+  const int server = 1;
+  if (f.syn() && !f.ack() && !f.rst()) {
+    // RFC 9293 §3.5: an active open starts from CLOSED; the server, when there is one,
+    // listens. LISTEN stays tentative until the server answers (a RST means no listener).
+    set_initial_state(c.side[client], State::kClosed);
+    set_initial_state(c.side[server], State::kListen);
+    c.side[server].tentative_listen = true;
+    return;
+  }
+  c.partial = true;
+  if (f.syn() && f.ack() && !f.rst()) {
+    // The client's SYN was not captured; the SYN-ACK shows it was sent.
+    set_initial_state(c.side[client], State::kSynSent);
+    set_initial_state(c.side[server], State::kListen);
+    c.side[server].tentative_listen = true;
+    return;
+  }
+  if (f.rst()) {
+    set_initial_state(c.side[client], State::kClosed);
+    set_initial_state(c.side[server], State::kClosed);
+    return;
+  }
+  (void)sender;
+  set_initial_state(c.side[client], State::kEstablished);
+  set_initial_state(c.side[server], State::kEstablished);
+}
+
+bool infer_states(ConnRecord& c, int i, const ObservedSegment& seg, AnomalySet& flags,
+                  std::vector<ObserverEvent>& out) {
+  SideRecord& me = c.side[i];
+  SideRecord& peer = c.side[1 - i];
+  const int p = 1 - i;
+  const auto f = seg.tcp.flags;
+  const auto seq = seg.tcp.seq;
+  const auto ack = seg.tcp.ack;
+  const auto pkt = seg.packet;
+  const auto t = seg.time;
+
+  if (f.rst()) {
+    if (!rst_acceptable(c, i, seg)) {
+      flags.set(static_cast<std::size_t>(Anomaly::kRstOutOfWindow));
+      return false;
+    }
+    me.sent_any = true;
+    if (me.tentative_listen) {
+      // RFC 9293 §3.10.7.1: a SYN to a CLOSED port is answered by a RST: nobody listened.
+      set_initial_state(me, State::kClosed);
+      me.pending_syn = {};
+    } else if (me.state != State::kTimeWait && me.state != State::kListen) {
+      transition(c, i, State::kClosed, pkt, t, "RST sent", out);
+    }
+    me.pending_syn = {};
+    me.pending_fin = {};
+    // The receiver got everything sent before the RST (in order), then the RST.
+    if (peer.pending_fin.valid) apply_fin_rx(c, p, out);
+    peer.pending_syn = {};
+    switch (peer.state) {
+      case State::kListen:
+      case State::kClosed:
+        break;
+      case State::kSynReceived: {
+        // §3.10.7.4 step 2: a passive open returns to LISTEN, an active one closes.
+        const bool passive = peer.path_len > 0 && peer.path[0] == State::kListen;
+        transition(c, p, passive ? State::kListen : State::kClosed, pkt, t, "RST received", out);
+        break;
+      }
+      default:
+        transition(c, p, State::kClosed, pkt, t, "RST received", out);
+        break;
+    }
+    return true;
+  }
+
+  // 1. Evidence: this segment acknowledges a SYN or FIN the sender had been sent.
+  if (f.ack()) {
+    const bool syn_proved = me.pending_syn.valid && (ge(ack, me.pending_syn.ack_point) || f.syn());
+    const bool fin_proved = me.pending_fin.valid && ge(ack, me.pending_fin.ack_point);
+    if (syn_proved || fin_proved) {
+      if (me.pending_syn.valid) apply_syn_rx(c, i, out);
+      if (fin_proved) apply_fin_rx(c, i, out);
+    }
+  }
+  // A listener that sends anything but a SYN-ACK or a RST had accepted the SYN.
+  if (me.tentative_listen && me.pending_syn.valid && !f.syn()) apply_syn_rx(c, i, out);
+
+  // 2. What the sender did.
+  const bool first_fin = f.fin() && !me.fin_seen;
+  if (f.syn()) {
+    if (!me.syn_seen) {
+      me.syn_seen = true;
+      me.isn = seq;
+      me.syn_packet = pkt;
+      me.syn_time = t;
+    } else if (seq != me.isn) {
+      if (f.ack()) flags.set(static_cast<std::size_t>(Anomaly::kSynAckIsnChanged));
+      me.isn = seq;  // a new ISN: acknowledgements now refer to it
+    } else if (!f.ack()) {
+      flags.set(static_cast<std::size_t>(Anomaly::kSynRetransmission));
+    }
+    if (!f.ack()) {
+      if (me.tentative_listen) set_initial_state(me, State::kClosed);  // it opened actively
+      if (me.state == State::kClosed) transition(c, i, State::kSynSent, pkt, t, "SYN sent", out);
+      if (!peer.pending_syn.valid && (peer.state == State::kListen || peer.state == State::kSynSent)) {
+        peer.pending_syn = {true, seq + 1, pkt, t};
+      }
+    } else if (me.state == State::kListen) {
+      // A SYN-ACK from a listener whose SYN we never saw (capture started late).
+      transition(c, i, State::kSynReceived, pkt, t, "SYN-ACK sent (SYN not captured)", out);
+    } else if (me.state == State::kSynSent) {
+      transition(c, i, State::kSynReceived, pkt, t, "SYN-ACK sent (simultaneous open)", out);
+    }
+  }
+  me.sent_any = true;
+  if (first_fin) {
+    me.fin_seen = true;
+    me.fin_seq = seq + seg.payload_len + (f.syn() ? 1U : 0U);
+    // RFC 9293 §3.10.4 CLOSE: ESTABLISHED or SYN-RECEIVED -> FIN-WAIT-1, CLOSE-WAIT -> LAST-ACK.
+    switch (me.state) {
+      case State::kEstablished:
+      case State::kSynReceived:
+        transition(c, i, State::kFinWait1, pkt, t, "FIN sent", out);
+        break;
+      case State::kCloseWait:
+        transition(c, i, State::kLastAck, pkt, t, "FIN sent", out);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // 3. What the receiver gets: ACK effects at once (step 5), after what came before.
+  if (f.ack()) {
+    const bool acks_syn = peer.syn_seen && ge(ack, peer.isn + 1);
+    const bool acks_fin = peer.fin_seen && ge(ack, peer.fin_seq + 1);
+    bool effect = false;
+    switch (peer.state) {
+      case State::kSynSent: effect = f.syn() && peer.syn_seen && ack == peer.isn + 1; break;
+      case State::kSynReceived: effect = acks_syn; break;
+      case State::kFinWait1:
+      case State::kClosing:
+      case State::kLastAck: effect = acks_fin; break;
+      default: break;
+    }
+    if (effect) {
+      flush_pending(c, p, out);
+      switch (peer.state) {
+        case State::kSynSent:
+          // §3.10.7.3, fourth check: our SYN acknowledged by a SYN -> ESTABLISHED.
+          transition(c, p, State::kEstablished, pkt, t, "SYN-ACK received", out);
+          break;
+        case State::kSynReceived:
+          if (acks_syn) transition(c, p, State::kEstablished, pkt, t, "ACK of SYN received", out);
+          break;
+        case State::kFinWait1:
+          if (acks_fin) transition(c, p, State::kFinWait2, pkt, t, "ACK of FIN received", out);
+          break;
+        case State::kClosing:
+          if (acks_fin) transition(c, p, State::kTimeWait, pkt, t, "ACK of FIN received", out);
+          break;
+        case State::kLastAck:
+          if (acks_fin) transition(c, p, State::kClosed, pkt, t, "ACK of FIN received", out);
+          break;
+        default:
+          break;
+      }
+    }
+    // The client's handshake completes when its ACK of the SYN-ACK is seen (iRTT).
+    if (!c.handshake_done && i == 0 && c.side[0].syn_seen && acks_syn && !f.syn()) {
+      c.handshake_done = true;
+      c.handshake_rtt_ns = (t - c.side[0].syn_time).ns();
+    }
+  }
+  // Step 8: the FIN waits for proof that it arrived.
+  if (first_fin && !peer.pending_fin.valid) peer.pending_fin = {true, me.fin_seq + 1, pkt, t};
+  return true;
+}
+
+void expire_time_wait(ConnRecord& c, net::Time now, net::Duration two_msl, std::vector<ObserverEvent>& out) {
+  for (int i = 0; i < 2; ++i) {
+    const SideRecord& s = c.side[i];
+    if (s.state == State::kTimeWait && s.time_wait_since + two_msl <= now) {
+      // RFC 9293 §3.10.8: the time-wait timeout deletes the TCB.
+      transition(c, i, State::kClosed, 0, s.time_wait_since + two_msl, "2*MSL elapsed in TIME_WAIT", out);
+    }
+  }
+}
+
+bool both_closed(const ConnRecord& c) noexcept {
+  for (const auto& s : c.side) {
+    if (s.state != State::kClosed && s.state != State::kTimeWait && s.state != State::kListen) return false;
+    if (s.state == State::kListen && s.tentative_listen) {
+      // A listener that never answered: closed only when the other side is.
+      continue;
+    }
+  }
+  return true;
+}
+
+}  // namespace wirestate::tcp
