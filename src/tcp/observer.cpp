@@ -1,0 +1,370 @@
+// tcp::Observer: the connection table (bounded, with eviction), and the per-segment
+// pipeline: Wireshark analysis -> RFC 9293 state inference -> Zeek history.
+#include "wirestate/tcp/observer.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "conn_record.hpp"
+
+namespace wirestate::tcp {
+
+namespace {
+
+// Both directions of a 4-tuple map to one key: the lower endpoint first.
+struct ConnKey {
+  std::uint32_t a_ip = 0;
+  std::uint32_t b_ip = 0;
+  std::uint16_t a_port = 0;
+  std::uint16_t b_port = 0;
+  bool operator==(const ConnKey&) const = default;
+};
+
+struct ConnKeyHash {
+  std::size_t operator()(const ConnKey& k) const noexcept {
+    std::uint64_t h = (std::uint64_t{k.a_ip} << 32) ^ k.b_ip;
+    h ^= ((std::uint64_t{k.a_port} << 16) | k.b_port) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 29;
+    return static_cast<std::size_t>(h);
+  }
+};
+
+ConnKey key_of(const ObservedSegment& seg) {
+  const std::uint64_t s = (std::uint64_t{seg.src.value()} << 16) | seg.tcp.src_port;
+  const std::uint64_t d = (std::uint64_t{seg.dst.value()} << 16) | seg.tcp.dst_port;
+  ConnKey k;
+  if (s <= d) {
+    k = {seg.src.value(), seg.dst.value(), seg.tcp.src_port, seg.tcp.dst_port};
+  } else {
+    k = {seg.dst.value(), seg.src.value(), seg.tcp.dst_port, seg.tcp.src_port};
+  }
+  return k;
+}
+
+// An intrusive doubly linked list over table slots, through two members of ConnRecord.
+template <std::uint32_t ConnRecord::*Prev, std::uint32_t ConnRecord::*Next>
+struct SlotList {
+  std::uint32_t head = kNoSlot;
+  std::uint32_t tail = kNoSlot;
+
+  void push_back(std::vector<ConnRecord>& v, std::uint32_t i) {
+    v[i].*Prev = tail;
+    v[i].*Next = kNoSlot;
+    if (tail != kNoSlot) v[tail].*Next = i; else head = i;
+    tail = i;
+  }
+  void erase(std::vector<ConnRecord>& v, std::uint32_t i) {
+    const std::uint32_t p = v[i].*Prev;
+    const std::uint32_t n = v[i].*Next;
+    if (p != kNoSlot) v[p].*Next = n; else head = n;
+    if (n != kNoSlot) v[n].*Prev = p; else tail = p;
+    v[i].*Prev = kNoSlot;
+    v[i].*Next = kNoSlot;
+  }
+};
+
+bool is_first_packet_synack(const wire::TcpFlags f) { return f.syn() && f.ack() && !f.rst(); }
+
+}  // namespace
+
+std::string_view to_string(ConnSide side) noexcept { return side == ConnSide::kClient ? "client" : "server"; }
+
+std::string_view to_string(Anomaly a) noexcept {
+  switch (a) {
+    case Anomaly::kRetransmission: return "retransmission";
+    case Anomaly::kFastRetransmission: return "fast_retransmission";
+    case Anomaly::kSpuriousRetransmission: return "spurious_retransmission";
+    case Anomaly::kOutOfOrder: return "out_of_order";
+    case Anomaly::kLostSegment: return "lost_segment";
+    case Anomaly::kAckedUnseen: return "ack_lost_segment";
+    case Anomaly::kDuplicateAck: return "duplicate_ack";
+    case Anomaly::kZeroWindow: return "zero_window";
+    case Anomaly::kZeroWindowProbe: return "zero_window_probe";
+    case Anomaly::kWindowFull: return "window_full";
+    case Anomaly::kWindowUpdate: return "window_update";
+    case Anomaly::kKeepAlive: return "keep_alive";
+    case Anomaly::kReusedPorts: return "reused_ports";
+    case Anomaly::kBadChecksum: return "bad_checksum";
+    case Anomaly::kRstOutOfWindow: return "rst_out_of_window";
+    case Anomaly::kLoneRst: return "lone_rst";
+    case Anomaly::kSynAckIsnChanged: return "synack_isn_changed";
+    case Anomaly::kSynRetransmission: return "syn_retransmission";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ObserverEventKind kind) noexcept {
+  switch (kind) {
+    case ObserverEventKind::kNewConnection: return "new_connection";
+    case ObserverEventKind::kTransition: return "transition";
+    case ObserverEventKind::kAnomaly: return "anomaly";
+    case ObserverEventKind::kEvicted: return "evicted";
+    case ObserverEventKind::kRetired: return "retired";
+  }
+  return "unknown";
+}
+
+struct Observer::Table {
+  std::vector<ConnRecord> slots;
+  std::vector<std::uint32_t> free;
+  std::vector<bool> used;
+  std::unordered_map<ConnKey, std::uint32_t, ConnKeyHash> index;
+  SlotList<&ConnRecord::lru_prev, &ConnRecord::lru_next> lru;          // head: idle longest
+  SlotList<&ConnRecord::closed_prev, &ConnRecord::closed_next> closed;  // head: closed first
+  SlotList<&ConnRecord::tw_prev, &ConnRecord::tw_next> time_wait;       // head: expires first
+  std::uint64_t next_id = 1;
+
+  ConnKey key_of_record(const ConnRecord& c) const {
+    ObservedSegment s;
+    s.src = c.client.ip;
+    s.dst = c.server.ip;
+    s.tcp.src_port = c.client.port;
+    s.tcp.dst_port = c.server.port;
+    return key_of(s);
+  }
+};
+
+namespace {
+
+ConnectionSummary summarize(const ConnRecord& c) {
+  ConnectionSummary s;
+  s.id = c.id;
+  s.client = c.client;
+  s.server = c.server;
+  s.partial = c.partial;
+  s.client_states.assign(c.side[0].path.begin(), c.side[0].path.begin() + c.side[0].path_len);
+  s.server_states.assign(c.side[1].path.begin(), c.side[1].path.begin() + c.side[1].path_len);
+  s.client_to_server = c.side[0].stats;
+  s.server_to_client = c.side[1].stats;
+  if (c.handshake_rtt_ns >= 0) s.handshake_rtt = net::Duration::nanoseconds(c.handshake_rtt_ns);
+  s.first_seen = c.first_seen;
+  s.last_seen = c.last_seen;
+  s.first_packet = c.first_packet;
+  s.last_packet = c.last_packet;
+  s.anomalies = c.anomalies;
+  s.conn_state = zeek_conn_state(c);
+  s.history = c.history;
+  return s;
+}
+
+}  // namespace
+
+Observer::Observer(ObserverConfig config) : config_(config), table_(std::make_unique<Table>()) {
+  if (config_.max_connections == 0) config_.max_connections = 1;
+  table_->index.reserve(std::min<std::size_t>(config_.max_connections, 1 << 16));
+}
+
+Observer::~Observer() = default;
+Observer::Observer(Observer&&) noexcept = default;
+Observer& Observer::operator=(Observer&&) noexcept = default;
+
+std::size_t Observer::connection_record_size() noexcept { return sizeof(ConnRecord); }
+
+std::size_t Observer::size() const noexcept { return table_->index.size(); }
+
+void Observer::set_retire_sink(std::function<void(ConnectionSummary&&)> sink) { retire_sink_ = std::move(sink); }
+
+void Observer::advance(net::Time now, std::vector<ObserverEvent>& out) {
+  Table& t = *table_;
+  while (t.time_wait.head != kNoSlot && t.slots[t.time_wait.head].tw_deadline <= now) {
+    const std::uint32_t i = t.time_wait.head;
+    ConnRecord& c = t.slots[i];
+    t.time_wait.erase(t.slots, i);
+    c.in_tw = false;
+    expire_time_wait(c, now, config_.msl * 2, out);
+  }
+}
+
+void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& out) {
+  Table& t = *table_;
+  ++counters_.segments;
+  advance(seg.time, out);
+
+  const auto f = seg.tcp.flags;
+  const ConnKey key = key_of(seg);
+  auto found = t.index.find(key);
+  AnomalySet extra;
+
+  auto retire = [&](std::uint32_t i, ObserverEventKind kind, std::string_view cause) {
+    ConnRecord& c = t.slots[i];
+    ObserverEvent ev;
+    ev.kind = kind;
+    ev.connection = c.id;
+    ev.packet = seg.packet;
+    ev.time = seg.time;
+    ev.cause = cause;
+    out.push_back(ev);
+    t.index.erase(t.key_of_record(c));
+    t.lru.erase(t.slots, i);
+    if (c.in_closed) t.closed.erase(t.slots, i);
+    if (c.in_tw) t.time_wait.erase(t.slots, i);
+    if (retire_sink_) retire_sink_(summarize(c));
+    c = ConnRecord{};
+    t.used[i] = false;
+    t.free.push_back(i);
+  };
+
+  if (found != t.index.end() && !seg.checksum_bad && f.syn() && !f.ack() && !f.rst()) {
+    const ConnRecord& c = t.slots[found->second];
+    const bool from_client = seg.src == c.client.ip && seg.tcp.src_port == c.client.port;
+    const SideRecord& sender = c.side[from_client ? 0 : 1];
+    const bool new_isn = sender.syn_seen && seg.tcp.seq != sender.isn;
+    if (both_closed(c) || new_isn) {
+      // A new SYN on a finished 4-tuple (e.g. after TIME_WAIT, RFC 6191): a new connection.
+      if (c.side[0].syn_seen || c.side[1].syn_seen) extra.set(static_cast<std::size_t>(Anomaly::kReusedPorts));
+      ++counters_.retired_reused;
+      retire(found->second, ObserverEventKind::kRetired, "ports reused by a new SYN");
+      found = t.index.end();
+    }
+  }
+
+  std::uint32_t idx;
+  int sender;
+  if (found == t.index.end()) {
+    if (t.index.size() >= config_.max_connections) {
+      if (t.closed.head != kNoSlot) {
+        ++counters_.evicted_closed;
+        retire(t.closed.head, ObserverEventKind::kEvicted, "table full: closed connection evicted");
+      } else {
+        ++counters_.evicted_idle;
+        retire(t.lru.head, ObserverEventKind::kEvicted, "table full: idle connection evicted");
+      }
+    }
+    if (!t.free.empty()) {
+      idx = t.free.back();
+      t.free.pop_back();
+    } else {
+      idx = static_cast<std::uint32_t>(t.slots.size());
+      t.slots.emplace_back();
+      t.used.push_back(false);
+    }
+    t.used[idx] = true;
+    ConnRecord& c = t.slots[idx];
+    c.id = t.next_id++;
+    const bool synack_first = is_first_packet_synack(f);
+    const Endpoint4 src{seg.src, seg.tcp.src_port};
+    const Endpoint4 dst{seg.dst, seg.tcp.dst_port};
+    c.client = synack_first ? dst : src;
+    c.server = synack_first ? src : dst;
+    sender = synack_first ? 1 : 0;
+    if (synack_first) c.history.push_back('^');
+    c.first_seen = seg.time;
+    c.first_packet = seg.packet;
+    init_states(c, sender, seg, out);
+    if (f.rst()) extra.set(static_cast<std::size_t>(Anomaly::kLoneRst));
+    t.index.emplace(key, idx);
+    t.lru.push_back(t.slots, idx);
+    ++counters_.connections;
+    counters_.peak_connections = std::max(counters_.peak_connections, t.index.size());
+    ObserverEvent ev;
+    ev.kind = ObserverEventKind::kNewConnection;
+    ev.connection = c.id;
+    ev.side = side_of(sender);
+    ev.packet = seg.packet;
+    ev.time = seg.time;
+    ev.cause = c.partial ? "first packet seen mid-connection" : "SYN seen";
+    out.push_back(ev);
+  } else {
+    idx = found->second;
+    const ConnRecord& c = t.slots[idx];
+    sender = (seg.src == c.client.ip && seg.tcp.src_port == c.client.port) ? 0 : 1;
+    t.lru.erase(t.slots, idx);
+    t.lru.push_back(t.slots, idx);
+  }
+
+  ConnRecord& c = t.slots[idx];
+  SideRecord& me = c.side[sender];
+  ++me.stats.packets;
+  me.stats.bytes += seg.payload_len;
+  c.last_seen = seg.time;
+  c.last_packet = seg.packet;
+
+  AnomalySet flags = extra;
+  if (seg.checksum_bad) {
+    // A corrupted segment is dropped by the receiver: it moves no state.
+    ++counters_.bad_checksum;
+    flags.set(static_cast<std::size_t>(Anomaly::kBadChecksum));
+  } else {
+    analyze_sequence(c, sender, seg, config_, flags);
+    infer_states(c, sender, seg, flags, out);
+  }
+  zeek_update(c, sender, seg, flags);
+
+  for (std::size_t a = 0; a < kAnomalyCount; ++a) {
+    if (!flags.test(a)) continue;
+    ++c.anomalies[a];
+    ObserverEvent ev;
+    ev.kind = ObserverEventKind::kAnomaly;
+    ev.connection = c.id;
+    ev.side = side_of(sender);
+    ev.anomaly = static_cast<Anomaly>(a);
+    ev.packet = seg.packet;
+    ev.time = seg.time;
+    ev.cause = to_string(ev.anomaly);
+    out.push_back(ev);
+  }
+
+  // Keep the closed and TIME_WAIT lists in step with the states.
+  const bool closed = both_closed(c);
+  if (closed && !c.in_closed) {
+    t.closed.push_back(t.slots, idx);
+    c.in_closed = true;
+  } else if (!closed && c.in_closed) {
+    t.closed.erase(t.slots, idx);
+    c.in_closed = false;
+  }
+  net::Time tw_since = net::Time::from_ns(INT64_MIN);
+  for (const auto& s : c.side) {
+    if (s.state == State::kTimeWait) tw_since = std::max(tw_since, s.time_wait_since);
+  }
+  if (tw_since != net::Time::from_ns(INT64_MIN)) {
+    const net::Time deadline = tw_since + config_.msl * 2;
+    if (!c.in_tw || c.tw_deadline != deadline) {
+      if (c.in_tw) t.time_wait.erase(t.slots, idx);
+      c.tw_deadline = deadline;
+      c.in_tw = true;
+      t.time_wait.push_back(t.slots, idx);
+    }
+  } else if (c.in_tw) {
+    t.time_wait.erase(t.slots, idx);
+    c.in_tw = false;
+  }
+}
+
+void Observer::finish() {
+  Table& t = *table_;
+  std::vector<std::uint32_t> live;
+  for (std::uint32_t i = 0; i < t.slots.size(); ++i) {
+    if (t.used[i]) live.push_back(i);
+  }
+  std::sort(live.begin(), live.end(), [&](std::uint32_t a, std::uint32_t b) { return t.slots[a].id < t.slots[b].id; });
+  if (retire_sink_) {
+    for (auto i : live) retire_sink_(summarize(t.slots[i]));
+  }
+  const std::uint64_t next = t.next_id;
+  *table_ = Table{};
+  table_->next_id = next;
+}
+
+std::vector<ConnectionSummary> Observer::connections() const {
+  const Table& t = *table_;
+  std::vector<ConnectionSummary> out;
+  out.reserve(t.index.size());
+  for (std::uint32_t i = 0; i < t.slots.size(); ++i) {
+    if (t.used[i]) out.push_back(summarize(t.slots[i]));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+std::optional<ConnectionSummary> Observer::find(std::uint64_t id) const {
+  const Table& t = *table_;
+  for (std::uint32_t i = 0; i < t.slots.size(); ++i) {
+    if (t.used[i] && t.slots[i].id == id) return summarize(t.slots[i]);
+  }
+  return std::nullopt;
+}
+
+}  // namespace wirestate::tcp
