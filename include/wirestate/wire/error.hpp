@@ -63,7 +63,11 @@ struct Malformation {
   const char* field = "";     // static string naming the header field ("ihl", "total_length")
   std::size_t offset = 0;     // byte offset of that field from the start of the frame
   Error error = Error::kTruncated;
-  bool operator==(const Malformation&) const = default;
+  // Equal when layer, offset, error and the field's text match (not its pointer).
+  friend bool operator==(const Malformation& a, const Malformation& b) noexcept {
+    return a.layer == b.layer && a.offset == b.offset && a.error == b.error &&
+           std::string_view(a.field) == std::string_view(b.field);
+  }
 };
 
 // Result of verifying a checksum; numbered like tshark's *.checksum.status.
