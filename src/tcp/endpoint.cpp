@@ -149,10 +149,7 @@ tl::expected<void, UserError> Endpoint::close(net::Time now) {
     case State::kSynSent:
       enter_closed(now, "close");
       return {};
-    case State::kSynReceived:
-      // Queued until ESTABLISHED; then FIN_WAIT_1 (RFC 9293 §3.10.4).
-      fin_queued_ = true;
-      return {};
+    case State::kSynReceived:  // RFC 9293 §3.10.4: FIN_WAIT_1; the FIN follows queued data
     case State::kEstablished:
       fin_queued_ = true;
       transition(State::kFinWait1, now, "close");

@@ -278,7 +278,6 @@ bool Endpoint::on_ack(const Segment& seg, net::Time now) {
     snd_wl2_ = ack;
     on_new_ack(ack, now);
     transition(State::kEstablished, now, rcv_cause(seg));
-    if (fin_queued_) transition(State::kFinWait1, now, "close");
     return true;
   }
   // RFC 5961 §5.2: acceptable iff SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT.
@@ -344,6 +343,7 @@ void Endpoint::on_new_ack(net::SeqNum ack, net::Time now) {
     stats_.bytes_acked += n;
   }
   snd_una_ = ack;
+  syn_acked_ = true;
   if (lt(snd_nxt_, ack)) snd_nxt_ = ack;
   if (rtt_timing_ && ge(ack, rtt_seq_)) {
     rto_.sample(now - rtt_start_);

@@ -69,7 +69,7 @@ void Endpoint::emit(Segment seg, net::Time now) {
 // Our SYN (SYN-SENT) or SYN,ACK (SYN-RECEIVED), always with the ISS, and the options
 // we offer: in a SYN,ACK only those the peer offered (RFC 7323 §1.3, RFC 2018 §2).
 void Endpoint::send_syn(net::Time now) {
-  const bool is_synack = state_ == State::kSynReceived;
+  const bool is_synack = state_ != State::kSynSent;
   Segment s;
   auto& h = s.header;
   h.src_port = local_port_;
@@ -86,7 +86,7 @@ void Endpoint::send_syn(net::Time now) {
   if (is_synack ? ts_ok_ : cfg_.timestamps) {
     h.options.timestamps = wire::TcpTimestamps{ms_of(now), is_synack ? ts_recent_ : 0};
   }
-  if (snd_max_ == iss_ + 1) {
+  if (gt(snd_max_, iss_)) {
     ++stats_.retransmissions;
   } else if (!rtt_timing_) {
     rtt_timing_ = true;  // time the first SYN only (Karn)
@@ -94,7 +94,7 @@ void Endpoint::send_syn(net::Time now) {
     rtt_start_ = now;
   }
   snd_nxt_ = iss_ + 1;
-  snd_max_ = iss_ + 1;
+  snd_max_ = seq_max(snd_max_, snd_nxt_);
   emit(std::move(s), now);
 }
 
@@ -125,6 +125,9 @@ void Endpoint::output(net::Time now) {
   for (;;) {
     const std::uint32_t avail =
         gt(data_end, snd_nxt_) ? static_cast<std::uint32_t>(data_end - snd_nxt_) : 0;
+    // Data waits for the handshake (RFC 9293 §3.10.2); a FIN after CLOSE in SYN-RECEIVED
+    // with nothing queued may go at once (§3.10.4).
+    if (!syn_acked_ && avail > 0) break;
     const std::uint32_t in_flight = static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
     const std::uint32_t wnd = std::min(snd_wnd_, cwnd_);
     const std::uint32_t usable = wnd > in_flight ? wnd - in_flight : 0;
@@ -163,7 +166,7 @@ void Endpoint::output(net::Time now) {
 // Resends the first unacknowledged segment: the SYN (or SYN,ACK), else data from SND.UNA
 // and the FIN if it follows.
 void Endpoint::retransmit_first(net::Time now) {
-  if (state_ == State::kSynSent || state_ == State::kSynReceived) {
+  if (!syn_acked_) {
     send_syn(now);
     return;
   }
@@ -237,7 +240,7 @@ void Endpoint::on_retransmit_timeout(net::Time now) {
   }
   rto_.back_off();
   rtt_timing_ = false;  // Karn: no sample from a retransmitted segment
-  if (state_ != State::kSynSent && state_ != State::kSynReceived) {
+  if (syn_acked_) {
     ssthresh_ = std::max(flight_size() / 2, 2U * snd_mss_);
     cwnd_ = snd_mss_;
     ca_acked_ = 0;

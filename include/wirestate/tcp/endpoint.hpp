@@ -171,6 +171,7 @@ class Endpoint {
   net::SeqNum buf_seq_;   // sequence number of send_buf_'s first byte
   ByteQueue send_buf_;    // unacknowledged and unsent data
   bool fin_queued_ = false;
+  bool syn_acked_ = false;  // our SYN is acknowledged (SND.UNA > ISS)
 
   // Receive sequence space.
   net::SeqNum irs_, rcv_nxt_;
