@@ -37,7 +37,7 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
   // Zero window: the receive window is zero and none of SYN, FIN, RST is set.
   if (win == 0 && !syn_fin_rst) set(flags, Anomaly::kZeroWindow);
   // Previous segment not captured: the sequence number is beyond the next expected one.
-  if (!zero_window_probe && fwd.nextseq_valid && gt(seq, fwd.nextseq) && !f.rst()) {
+  if (!zero_window_probe && fwd.nextseq_valid && gt(seq, fwd.nextseq) && !f.rst() && !f.syn()) {
     set(flags, Anomaly::kLostSegment);
   }
   // Keep-alive: zero or one byte at one less than the next expected sequence number.

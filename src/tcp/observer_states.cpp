@@ -258,7 +258,9 @@ bool infer_states(ConnRecord& c, int i, const ObservedSegment& seg, AnomalySet& 
     const bool acks_fin = peer.fin_seen && ge(ack, peer.fin_seq + 1);
     bool effect = false;
     switch (peer.state) {
-      case State::kSynSent: effect = f.syn() && peer.syn_seen && ack == peer.isn + 1; break;
+      case State::kSynSent:  // (a SYN we did not capture cannot be checked)
+        effect = f.syn() && (!peer.syn_seen || ack == peer.isn + 1);
+        break;
       case State::kSynReceived: effect = acks_syn; break;
       case State::kFinWait1:
       case State::kClosing:
