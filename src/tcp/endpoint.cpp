@@ -173,7 +173,7 @@ void Endpoint::abort(net::Time now) {
     case State::kFinWait1:
     case State::kFinWait2:
     case State::kCloseWait:
-      send_rst(snd_nxt_, now);
+      send_rst(snd_max_, now);
       break;
     default:
       break;

@@ -98,7 +98,10 @@ void Endpoint::send_syn(net::Time now) {
   emit(std::move(s), now);
 }
 
-void Endpoint::send_ack(net::Time now) { emit(make_segment(snd_nxt_, wire::TcpFlags::kAck, now), now); }
+// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. After a timeout our snd_nxt_ goes back to resend,
+// but the RFC's SND.NXT (what the peer has seen us reach) is snd_max_: a pure ACK with
+// an older sequence number would be unacceptable to the peer and its ACK field ignored.
+void Endpoint::send_ack(net::Time now) { emit(make_segment(snd_max_, wire::TcpFlags::kAck, now), now); }
 
 void Endpoint::send_rst(net::SeqNum seq, net::Time now) {
   Segment s = make_segment(seq, wire::TcpFlags::kRst, now);
@@ -173,7 +176,9 @@ void Endpoint::retransmit_first(net::Time now) {
   const net::SeqNum data_end = fin_seq();
   const std::uint32_t avail =
       gt(data_end, snd_una_) ? static_cast<std::uint32_t>(data_end - snd_una_) : 0;
-  const std::uint32_t len = std::min(avail, static_cast<std::uint32_t>(snd_mss_));
+  // Only what was sent before: [SND.UNA, SND.MAX) (new data waits for output()).
+  const std::uint32_t sent = static_cast<std::uint32_t>(snd_max_ - snd_una_);
+  const std::uint32_t len = std::min({avail, static_cast<std::uint32_t>(snd_mss_), sent});
   const bool fin = fin_sent() && snd_una_ + len == data_end;
   if (len == 0 && !fin) return;
   std::uint16_t flags = wire::TcpFlags::kAck;

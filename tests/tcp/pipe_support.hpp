@@ -1,0 +1,99 @@
+#pragma once
+// Two endpoints back to back through an in-memory pipe with seeded loss, duplication,
+// reordering and delay, on a virtual clock that jumps to the next event.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "wirestate/tcp/endpoint.hpp"
+
+namespace wirestate::tcp::testing {
+
+struct PipeConditions {
+  double loss = 0.0;       // probability a segment vanishes
+  double duplicate = 0.0;  // probability a segment arrives twice
+  double reorder = 0.0;    // probability a segment is held back by up to 3 latencies
+  net::Duration latency = net::Duration::milliseconds(10);
+};
+
+class Pipe {
+ public:
+  Pipe(Endpoint a, Endpoint b, PipeConditions cond, std::uint64_t seed)
+      : ends_{std::move(a), std::move(b)}, cond_(cond), rng_(seed) {}
+
+  Endpoint& end(int i) { return ends_[i]; }
+  net::Time now() const { return now_; }
+  std::uint64_t segments() const { return segments_; }
+
+  // Moves what both endpoints have sent into the pipe.
+  void collect() {
+    for (int i = 0; i < 2; ++i) {
+      for (auto& seg : ends_[i].take_outgoing()) {
+        ++segments_;
+        const bool lost = chance(cond_.loss);
+        if (trace_) {
+          std::fprintf(stderr, "%10.6f %c> %s [%s]%s\n", now_.since_epoch().seconds_f(), "ab"[i],
+                       summary(seg).c_str(), std::string(to_string(ends_[i].state())).c_str(),
+                       lost ? " LOST" : "");
+        }
+        if (lost) continue;
+        const int copies = chance(cond_.duplicate) ? 2 : 1;
+        for (int c = 0; c < copies; ++c) {
+          net::Duration delay = cond_.latency;
+          if (chance(cond_.reorder)) {
+            delay += net::Duration::nanoseconds(static_cast<std::int64_t>(
+                uniform() * 3.0 * static_cast<double>(cond_.latency.ns())));
+          }
+          flight_.push_back({now_ + delay, 1 - i, order_++, seg});
+        }
+      }
+    }
+  }
+
+  // Advances to the next arrival or deadline and handles everything due then.
+  // Returns false when nothing is pending.
+  bool step() {
+    collect();
+    net::Time next = std::min(ends_[0].next_deadline(), ends_[1].next_deadline());
+    for (const auto& f : flight_) next = std::min(next, f.at);
+    if (next == net::Time::max()) return false;
+    now_ = std::max(now_, next);
+    // Deliver arrivals due now, in send order.
+    std::vector<InFlight> due;
+    std::vector<InFlight> rest;
+    for (auto& f : flight_) (f.at <= now_ ? due : rest).push_back(std::move(f));
+    flight_ = std::move(rest);
+    std::sort(due.begin(), due.end(), [](const InFlight& x, const InFlight& y) {
+      return x.at == y.at ? x.order < y.order : x.at < y.at;
+    });
+    for (auto& f : due) ends_[f.to].on_segment(f.seg, now_);
+    for (auto& e : ends_) {
+      if (e.next_deadline() <= now_) e.on_timer(now_);
+    }
+    collect();
+    return true;
+  }
+
+ private:
+  struct InFlight {
+    net::Time at;
+    int to;
+    std::uint64_t order;
+    Segment seg;
+  };
+  double uniform() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+  bool chance(double p) { return p > 0 && uniform() < p; }
+
+  Endpoint ends_[2];
+  PipeConditions cond_;
+  std::mt19937_64 rng_;
+  std::vector<InFlight> flight_;
+  net::Time now_;
+  std::uint64_t order_ = 0;
+  std::uint64_t segments_ = 0;
+  bool trace_ = std::getenv("WIRESTATE_TCP_TRACE") != nullptr;
+};
+
+}  // namespace wirestate::tcp::testing
