@@ -1,0 +1,199 @@
+// Wireshark-style analysis flags on crafted sequences, the bounded table, and Zeek's
+// conn_state/history against Zeek's own baselines (../shared/pcaps/public/zeek/ref).
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "tcp/observer/observer_support.hpp"
+
+namespace wirestate::tcp::testing {
+namespace {
+
+constexpr std::string_view C = "10.0.0.1:40000";
+constexpr std::string_view S = "10.0.0.2:80";
+
+bool has(const std::vector<Anomaly>& v, Anomaly a) { return std::find(v.begin(), v.end(), a) != v.end(); }
+
+class Analysis : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h.feed(segment(C, S, "S", 100, 0, 0, 64240, 0));
+    h.feed(segment(S, C, "S.", 300, 101, 0, 65160, 10));
+    h.feed(segment(C, S, ".", 101, 301, 0, 502, 20));  // 3
+  }
+  Harness h;
+};
+
+TEST_F(Analysis, ThreeDuplicateAcksThenFastRetransmission) {
+  h.feed(segment(C, S, "P.", 101, 301, 1000, 502, 30));   // 4
+  h.feed(segment(C, S, "P.", 1101, 301, 1000, 502, 31));  // 5
+  h.feed(segment(C, S, "P.", 2101, 301, 1000, 502, 32));  // 6
+  h.feed(segment(S, C, ".", 301, 1101, 0, 509, 40));      // 7: acks the first segment
+  h.feed(segment(S, C, ".", 301, 1101, 0, 509, 41));      // 8: dup 1 (second lost)
+  h.feed(segment(S, C, ".", 301, 1101, 0, 509, 42));      // 9: dup 2
+  h.feed(segment(C, S, "P.", 1101, 301, 1000, 502, 43));  // 10: fast retransmission
+  EXPECT_TRUE(h.anomalies_of(7).empty());
+  EXPECT_TRUE(has(h.anomalies_of(8), Anomaly::kDuplicateAck));
+  EXPECT_TRUE(has(h.anomalies_of(9), Anomaly::kDuplicateAck));
+  EXPECT_TRUE(has(h.anomalies_of(10), Anomaly::kFastRetransmission));
+  EXPECT_TRUE(has(h.anomalies_of(10), Anomaly::kRetransmission));
+}
+
+TEST_F(Analysis, RetransmissionAfterATimeout) {
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30));
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 230));  // 200 ms later, nothing acked
+  EXPECT_EQ(h.anomalies_of(5), std::vector<Anomaly>{Anomaly::kRetransmission});
+  EXPECT_EQ(h.summary(1).history, "ShADT");
+}
+
+TEST_F(Analysis, SpuriousRetransmissionOfAckedData) {
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30));
+  h.feed(segment(S, C, ".", 301, 201, 0, 509, 40));
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 300));
+  EXPECT_EQ(h.anomalies_of(6), std::vector<Anomaly>{Anomaly::kSpuriousRetransmission});
+}
+
+TEST_F(Analysis, OutOfOrderWithinTheRtt) {
+  h.feed(segment(C, S, "P.", 201, 301, 100, 502, 30));       // 4: previous segment not captured
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30.001));  // 5: the earlier one, 1 us later
+  EXPECT_TRUE(has(h.anomalies_of(4), Anomaly::kLostSegment));
+  EXPECT_EQ(h.anomalies_of(5), std::vector<Anomaly>{Anomaly::kOutOfOrder});
+}
+
+TEST_F(Analysis, ZeroWindowProbeAndWindowUpdate) {
+  h.feed(segment(S, C, ".", 301, 101, 0, 0, 30));        // 4: zero window
+  h.feed(segment(C, S, ".", 101, 301, 1, 502, 230));     // 5: probe
+  h.feed(segment(S, C, ".", 301, 101, 0, 509, 240));     // 6: window opens again
+  EXPECT_TRUE(has(h.anomalies_of(4), Anomaly::kZeroWindow));
+  EXPECT_TRUE(has(h.anomalies_of(5), Anomaly::kZeroWindowProbe));
+  EXPECT_FALSE(has(h.anomalies_of(5), Anomaly::kRetransmission));
+  EXPECT_TRUE(has(h.anomalies_of(6), Anomaly::kWindowUpdate));
+  EXPECT_NE(h.summary(1).history.find('w'), std::string::npos);
+}
+
+TEST_F(Analysis, WindowFull) {
+  h.feed(segment(S, C, ".", 301, 101, 0, 100, 30));       // 4: server offers 100 bytes (unscaled)
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 40));    // 5: fills it exactly
+  EXPECT_TRUE(has(h.anomalies_of(5), Anomaly::kWindowFull));
+}
+
+TEST_F(Analysis, AckedUnseenSegment) {
+  h.feed(segment(S, C, ".", 301, 5000, 0, 509, 30));  // acks data the client never showed
+  EXPECT_TRUE(has(h.anomalies_of(4), Anomaly::kAckedUnseen));
+}
+
+TEST(ObserverTable, StaysAtItsCapEvictingIdleConnections) {
+  ObserverConfig config;
+  config.max_connections = 4;
+  Harness h(config);
+  for (std::uint32_t i = 0; i < 10; ++i) {
+    h.feed(segment("10.1.0." + std::to_string(i + 1) + ":1000", S, "S", 100, 0, 0, 64240, i));
+  }
+  EXPECT_EQ(h.observer.size(), 4U);
+  EXPECT_EQ(h.observer.counters().evicted_idle, 6U);
+  EXPECT_EQ(h.observer.counters().peak_connections, 4U);
+  const auto conns = h.observer.connections();
+  ASSERT_EQ(conns.size(), 4U);
+  EXPECT_EQ(conns.front().id, 7U);  // the oldest six went, in order
+  std::size_t evicted = 0;
+  for (const auto& e : h.events) evicted += e.kind == ObserverEventKind::kEvicted;
+  EXPECT_EQ(evicted, 6U);
+}
+
+TEST(ObserverTable, EvictsClosedConnectionsBeforeIdleOnes) {
+  ObserverConfig config;
+  config.max_connections = 3;
+  Harness h(config);
+  h.feed(segment("10.1.0.1:1000", S, "S", 100, 0));    // 1: stays open (oldest)
+  h.feed(segment("10.1.0.2:1000", S, "S", 100, 0));    // 2: refused below
+  h.feed(segment(S, "10.1.0.2:1000", "R.", 0, 101));
+  h.feed(segment("10.1.0.3:1000", S, "S", 100, 0));    // 3
+  h.feed(segment("10.1.0.4:1000", S, "S", 100, 0));    // 4: evicts 2, the closed one
+  EXPECT_EQ(h.observer.counters().evicted_closed, 1U);
+  EXPECT_EQ(h.observer.counters().evicted_idle, 0U);
+  EXPECT_FALSE(h.observer.find(2).has_value());
+  EXPECT_TRUE(h.observer.find(1).has_value());
+}
+
+TEST(ObserverTable, RecordIsSmall) {
+  std::cout << "sizeof(ConnRecord) = " << Observer::connection_record_size() << " bytes\n";
+  EXPECT_LE(Observer::connection_record_size(), 768U);
+}
+
+TEST(ObserverTable, FinishHandsEveryConnectionToTheSink) {
+  Harness h;
+  h.feed(segment(C, S, "S", 100, 0));
+  h.feed(segment("10.0.0.9:1", S, "S", 100, 0));
+  std::vector<std::uint64_t> ids;
+  h.observer.set_retire_sink([&](ConnectionSummary&& s) { ids.push_back(s.id); });
+  h.observer.finish();
+  EXPECT_EQ(ids, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(h.observer.size(), 0U);
+}
+
+// Zeek baselines -------------------------------------------------------------------
+
+namespace fs = std::filesystem;
+const fs::path kZeek = fs::path(WIRESTATE_SHARED_PCAPS) / "public" / "zeek";
+
+// Zeek ran these baselines with -C (checksums ignored): those traces were captured
+// with checksum offload, so tshark reports their checksums as bad.
+std::vector<ConnectionSummary> run_oracle(const std::string& trace) {
+  Harness h;
+  for (auto p : load_oracle((kZeek / (trace + ".tshark.jsonl")).string())) {
+    p.seg.checksum_bad = false;
+    h.feed(p.seg);
+  }
+  return h.observer.connections();
+}
+
+struct ZeekCase {
+  const char* trace;
+  const char* history;
+  const char* conn_state;
+};
+
+class ZeekRstBehavior : public ::testing::TestWithParam<ZeekCase> {};
+
+// scripts.base.protocols.conn.conn_state-RST-behavior/out: "R, OTH", "SR, RSTOS0",
+// "SaR, RSTOS0", "SaFR, OTH".
+TEST_P(ZeekRstBehavior, HistoryAndConnStateMatchZeek) {
+  const auto conns = run_oracle(GetParam().trace);
+  ASSERT_EQ(conns.size(), 1U);
+  EXPECT_EQ(conns[0].history, GetParam().history);
+  EXPECT_EQ(conns[0].conn_state, GetParam().conn_state);
+}
+
+INSTANTIATE_TEST_SUITE_P(Zeek, ZeekRstBehavior,
+                         ::testing::Values(ZeekCase{"tcp/single-rst.pcap", "R", "OTH"},
+                                           ZeekCase{"tcp/syn-then-rst.pcap", "SR", "RSTOS0"},
+                                           ZeekCase{"tcp/syn-then-ack-then-rst.pcap", "SaR", "RSTOS0"},
+                                           ZeekCase{"tcp/syn-then-stuff-then-rst.pcap", "SaFR", "OTH"}),
+                         [](const auto& info) {
+                           std::string n = fs::path(info.param.trace).stem().string();
+                           for (auto& ch : n) if (ch == '-') ch = '_';
+                           return n;
+                         });
+
+TEST(ZeekBaselines, MissingSynMatchesConnLog) {
+  // core.tcp.missing-syn/conn.log: 141.42.64.125:56730 -> 125.190.109.199:80 SF ^hADdFaf
+  const auto conns = run_oracle("tcp/missing-syn.pcap");
+  ASSERT_EQ(conns.size(), 1U);
+  EXPECT_EQ(conns[0].client.port, 56730);
+  EXPECT_EQ(conns[0].conn_state, "SF");
+  EXPECT_EQ(conns[0].history, "^hADdFaf");
+}
+
+TEST(ZeekBaselines, RetransmitFastMatchesConnStateAndRecordsRetransmits) {
+  // core.tcp.rxmit-history/conn-1.log: 10.0.88.85:50368 -> 192.168.0.27:80 RSTO ShADaGdgtR
+  const auto conns = run_oracle("tcp/retransmit-fast009.pcap");
+  ASSERT_EQ(conns.size(), 1U);
+  EXPECT_EQ(conns[0].conn_state, "RSTO");
+  EXPECT_EQ(conns[0].history.substr(0, 4), "ShAD");
+  EXPECT_NE(conns[0].history.find('t'), std::string::npos) << conns[0].history;
+  EXPECT_EQ(conns[0].history.back(), 'R') << conns[0].history;
+}
+
+}  // namespace
+}  // namespace wirestate::tcp::testing
