@@ -342,6 +342,7 @@ void Endpoint::on_new_ack(net::SeqNum ack, net::Time now) {
     buf_seq_ += static_cast<std::uint32_t>(n);
     stats_.bytes_acked += n;
   }
+  const bool acks_syn = !syn_acked_;
   snd_una_ = ack;
   syn_acked_ = true;
   if (lt(snd_nxt_, ack)) snd_nxt_ = ack;
@@ -355,7 +356,9 @@ void Endpoint::on_new_ack(net::SeqNum ack, net::Time now) {
 
   const std::uint32_t mss = snd_mss_;
   constexpr std::uint32_t kCwndCap = 1U << 30;
-  if (in_recovery_) {
+  if (acks_syn) {
+    // The SYN's acknowledgment does not grow the window (RFC 5681 §3.1 counts data).
+  } else if (in_recovery_) {
     if (ge(ack, recover_)) {
       // Full acknowledgment: deflate to min(ssthresh, FlightSize + SMSS).
       in_recovery_ = false;
