@@ -73,6 +73,10 @@ PcapReader::PcapReader(PcapReader&&) noexcept = default;
 PcapReader& PcapReader::operator=(PcapReader&&) noexcept = default;
 PcapReader::~PcapReader() = default;
 
+int PcapReader::snaplen() const noexcept {
+  return handle_ ? pcap_snapshot(handle_->pcap) : 0;
+}
+
 std::optional<Packet> PcapReader::next() {
   if (done_ || !handle_) return std::nullopt;
   pcap_t* p = handle_->pcap;

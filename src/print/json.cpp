@@ -10,7 +10,7 @@ namespace wirestate::print {
 
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string hex16(std::uint16_t v) { return fmt::format("0x{:04x}", v); }
 
@@ -37,8 +37,9 @@ json arp_json(const wire::ArpView& arp) {
     j["src.proto_ipv4"] = net::Ipv4Addr::from_bytes(arp.sender_proto().data()).to_string();
     j["dst.hw_mac"] = mac_text(arp.target_hw());
     j["dst.proto_ipv4"] = net::Ipv4Addr::from_bytes(arp.target_proto().data()).to_string();
+    // Wireshark marks requests and replies whose sender and target IP are equal.
     auto repr = arp.to_repr();
-    if (repr && repr->is_gratuitous()) j["isgratuitous"] = true;
+    if (repr && (arp.op() == 1 || arp.op() == 2) && repr->is_gratuitous()) j["isgratuitous"] = true;
   }
   return j;
 }
@@ -51,12 +52,14 @@ json ipv4_option_json(const wire::Ipv4Option& opt) {
   return j;
 }
 
-json ipv4_json(const wire::Ipv4View& ip, wire::ChecksumStatus status) {
+// length: tshark's ip.len (the total-length field, or the frame's length for TSO).
+json ipv4_json(const wire::Ipv4View& ip, std::size_t length, wire::ChecksumStatus status) {
   json j;
   j["version"] = ip.version();
   j["hdr_len"] = ip.header_len();
   j["dsfield"] = fmt::format("0x{:02x}", ip.tos());
-  j["len"] = ip.total_length();
+  j["len"] = length;
+  if (ip.is_tso()) j["total_length_zero"] = true;
   j["id"] = hex16(ip.id());
   j["flags"] = {{"rb", ip.reserved_flag()}, {"df", ip.dont_fragment()}, {"mf", ip.more_fragments()}};
   j["frag_offset"] = ip.frag_offset_raw();
@@ -120,7 +123,7 @@ json tcp_options_json(const wire::TcpView& tcp) {
   return j;
 }
 
-json tcp_json(const wire::TcpView& tcp, std::size_t payload_len, wire::ChecksumStatus status) {
+json tcp_json(const wire::TcpView& tcp, wire::ChecksumStatus status) {
   json j;
   j["srcport"] = tcp.src_port();
   j["dstport"] = tcp.dst_port();
@@ -130,7 +133,6 @@ json tcp_json(const wire::TcpView& tcp, std::size_t payload_len, wire::ChecksumS
   const std::uint16_t flags12 = static_cast<std::uint16_t>((tcp.reserved() << 9) | tcp.flags().bits);
   j["flags"] = hex16(flags12);
   j["flags.str"] = tcp_flags_str(flags12);
-  j["len"] = payload_len;
   j["window_size_value"] = tcp.window();
   j["checksum"] = hex16(tcp.checksum());
   j["checksum.status"] = status_number(status);
@@ -139,12 +141,13 @@ json tcp_json(const wire::TcpView& tcp, std::size_t payload_len, wire::ChecksumS
   return j;
 }
 
+// RFC 768: a zero checksum means none was sent; tshark's status 3 ("not present").
 json udp_json(const wire::UdpView& udp, wire::ChecksumStatus status) {
   return {{"srcport", udp.src_port()},
           {"dstport", udp.dst_port()},
           {"length", udp.length()},
           {"checksum", hex16(udp.checksum())},
-          {"checksum.status", status_number(status)}};
+          {"checksum.status", udp.checksum() == 0 ? 3 : status_number(status)}};
 }
 
 // The headers an ICMP error quotes (RFC 792): tshark's second ip.* / udp.* / tcp.*.
@@ -152,7 +155,7 @@ json quoted_json(const wire::IcmpView& icmp) {
   json j = json::object();
   auto ip = icmp.quoted_ipv4();
   if (!ip) return j;
-  j["ip"] = ipv4_json(*ip, ip->checksum_status());
+  j["ip"] = ipv4_json(*ip, ip->total_length(), ip->checksum_status());
   if (ip->frag_offset_raw() != 0) return j;
   const auto payload = ip->payload();
   if (ip->protocol() == wire::IpProtocol::kUdp) {
@@ -205,7 +208,7 @@ std::string protocols(const wire::DecodedPacket& p) {
     add("eth");
     if (p.llc) add("llc"); else if (p.ethertype != 0 || p.vlan_count != 0) add("ethertype");
     for (std::size_t i = 0; i < p.vlan_count; ++i) {
-      add("vlan");
+      add(p.vlan[i].tpid == wire::EtherType::kQinQ ? "ieee8021ad" : "vlan");
       add("ethertype");
     }
   } else if (p.loopback_family) {
@@ -235,7 +238,7 @@ std::string protocols(const wire::DecodedPacket& p) {
   return s;
 }
 
-json to_json(const FrameInfo& frame, const wire::DecodedPacket& p) {
+nlohmann::ordered_json to_json(const FrameInfo& frame, const wire::DecodedPacket& p) {
   json j;
   j["frame"] = {{"number", frame.number},
                 {"time_epoch", frame.time.to_epoch_string()},
@@ -254,16 +257,23 @@ json to_json(const FrameInfo& frame, const wire::DecodedPacket& p) {
     else j["eth"]["len"] = p.ethernet->type_or_length();
   }
   if (p.vlan_count != 0) {
+    // Wireshark names 802.1Q (and 0x9100) tags "vlan" and 802.1ad S-tags "ieee8021ad".
     json tags = json::array();
+    json stags = json::array();
     for (std::size_t i = 0; i < p.vlan_count; ++i) {
       const auto& t = p.vlan[i];
       // The next type: the TPID of the next tag, or the network type after the last.
       const std::uint16_t etype = i + 1 < p.vlan_count ? p.vlan[i + 1].tpid : p.ethertype;
-      json tag = {{"id", t.vid()}, {"priority", t.pcp()}, {"dei", t.dei()}, {"tpid", hex16(t.tpid)}};
+      json tag = {{"id", t.vid()}, {"priority", t.pcp()}, {"dei", t.dei()}};
+      if (t.tpid == wire::EtherType::kQinQ) {
+        stags.push_back(std::move(tag));
+        continue;
+      }
       if (etype != 0) tag["etype"] = hex16(etype);
       tags.push_back(std::move(tag));
     }
-    j["vlan"] = std::move(tags);
+    if (!stags.empty()) j["ieee8021ad"] = std::move(stags);
+    if (!tags.empty()) j["vlan"] = std::move(tags);
   }
   if (p.llc) {
     j["llc"] = {{"dsap", fmt::format("0x{:02x}", p.llc->dsap())},
@@ -275,8 +285,12 @@ json to_json(const FrameInfo& frame, const wire::DecodedPacket& p) {
     }
   }
   if (p.arp) j["arp"] = arp_json(*p.arp);
-  if (p.ipv4) j["ip"] = ipv4_json(*p.ipv4, p.ipv4_checksum);
-  if (p.tcp) j["tcp"] = tcp_json(*p.tcp, tcp_payload_length(p), p.transport_checksum);
+  if (p.ipv4) j["ip"] = ipv4_json(*p.ipv4, ip_length(p), p.ipv4_checksum);
+  if (p.tcp) {
+    j["tcp"] = tcp_json(*p.tcp, p.transport_checksum);
+    // A first fragment holds only part of the segment: like tshark, no tcp.len.
+    if (!p.ipv4->more_fragments()) j["tcp"]["len"] = tcp_payload_length(p);
+  }
   if (p.udp) j["udp"] = udp_json(*p.udp, p.transport_checksum);
   if (p.icmp) j["icmp"] = icmp_json(*p.icmp, p.transport_checksum);
   if (p.not_decoded != wire::NotDecoded::kNone) j["not_decoded"] = wire::to_string(p.not_decoded);

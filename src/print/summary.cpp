@@ -193,7 +193,7 @@ void append_icmp(std::string& s, const wire::DecodedPacket& p) {
       fmt::format_to(out, "type {}, code {}", icmp.type(), icmp.code());
       break;
   }
-  fmt::format_to(out, ", length {}", ip_payload_length(*p.ipv4));
+  fmt::format_to(out, ", length {}", ip_payload_length(p));
 }
 
 void append_ipv4(std::string& s, const wire::DecodedPacket& p) {
@@ -222,7 +222,7 @@ void append_ipv4(std::string& s, const wire::DecodedPacket& p) {
   if (name != nullptr) {
     fmt::format_to(out, "{} [|{}]", name, name);  // the transport header did not fit
   } else {
-    fmt::format_to(out, "ip-proto-{} {}", proto, ip_payload_length(ip));
+    fmt::format_to(out, "ip-proto-{} {}", proto, ip_payload_length(p));
   }
 }
 

@@ -6,16 +6,31 @@
 
 namespace wirestate::print {
 
-// Bytes of IPv4 payload the header declares (total length - header length), or what
-// follows the header in the frame when total length is 0 (TSO).
-inline std::size_t ip_payload_length(const wire::Ipv4View& ip) {
-  return ip.is_tso() ? ip.payload().size() : ip.declared_payload_len();
+// Bytes of the frame on the wire from the start of the outer IPv4 header.
+inline std::size_t ip_bytes_on_wire(const wire::DecodedPacket& p) {
+  return p.wire_len > p.network_offset ? p.wire_len - p.network_offset : 0;
+}
+
+// tshark's ip.len: the total-length field, or the bytes on the wire when it is 0 (TSO,
+// big TCP: Wireshark takes the length from the frame).
+inline std::size_t ip_length(const wire::DecodedPacket& p) {
+  return p.ipv4->is_tso() ? ip_bytes_on_wire(p) : p.ipv4->total_length();
+}
+
+// Bytes of IPv4 payload: total length - header length, but no more than the frame holds
+// on the wire (as Wireshark clamps a total length that exceeds the packet).
+inline std::size_t ip_payload_length(const wire::DecodedPacket& p) {
+  const std::size_t hdr = p.ipv4->header_len();
+  const std::size_t on_wire = ip_bytes_on_wire(p);
+  std::size_t len = ip_length(p);
+  if (len > on_wire) len = on_wire;
+  return len > hdr ? len - hdr : 0;
 }
 
 // tshark's tcp.len: IP payload length - TCP header length (never negative).
 inline std::size_t tcp_payload_length(const wire::DecodedPacket& p) {
   if (!p.tcp || !p.ipv4) return 0;
-  const std::size_t ip_payload = ip_payload_length(*p.ipv4);
+  const std::size_t ip_payload = ip_payload_length(p);
   return ip_payload > p.tcp->header_len() ? ip_payload - p.tcp->header_len() : 0;
 }
 

@@ -52,6 +52,8 @@ class PcapReader {
 
   // The file's link type (libpcap DLT_* value; one per file in libpcap).
   int link_type() const noexcept { return link_type_; }
+  // The file's snapshot length: libpcap cuts records with a larger caplen to it.
+  int snaplen() const noexcept;
   // The file name as given to open().
   const std::string& path() const noexcept { return path_; }
   // Packets read so far, including those the filter rejected.

@@ -14,7 +14,7 @@ namespace wirestate::print {
 // Flattening the nested keys with '.' gives the tshark field name ("ip" -> "ttl" is
 // ip.ttl); the ICMP-quoted headers sit under "icmp" -> "quoted" (tshark's second
 // occurrence of ip.*, udp.*, tcp.*).
-nlohmann::json to_json(const FrameInfo& frame, const wire::DecodedPacket& packet);
+nlohmann::ordered_json to_json(const FrameInfo& frame, const wire::DecodedPacket& packet);
 
 // tshark's frame.protocols for the layers wirestate decoded: "eth:ethertype:ip:tcp",
 // "sll:ethertype:arp", "eth:ethertype:vlan:ethertype:ip:icmp:ip:udp", "raw:ip:udp", ...
