@@ -1,0 +1,56 @@
+#pragma once
+// Alerts raised by arp::SpoofDetector: a stable rule name, a severity, and what was seen.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/mac_addr.hpp"
+#include "wirestate/net/time.hpp"
+
+namespace wirestate::arp {
+
+// The rules; to_string() gives the stable name (the enumerator without the k, snake_case).
+enum class Rule : std::uint8_t {
+  kNewStation,
+  kMacChanged,
+  kFlipFlop,
+  kReusedOldMac,
+  kEthernetSenderMismatch,
+  kEthernetTargetMismatch,
+  kUnicastRequest,
+  kUnsolicitedReply,
+  kGratuitousConflict,
+  kDuplicateAddress,
+  kStaticBindingViolation,
+  kBogusSender,
+  kArpStorm,
+  kOneMacManyIps,
+};
+inline constexpr std::size_t kRuleCount = 14;
+
+// "new_station", "mac_changed", ... (the names alerts carry in every output).
+std::string_view to_string(Rule rule) noexcept;
+// The rule with that stable name, if any.
+std::optional<Rule> parse_rule(std::string_view name) noexcept;
+
+enum class Severity : std::uint8_t { kInfo, kWarning, kCritical };
+
+// "info", "warning", "critical".
+std::string_view to_string(Severity severity) noexcept;
+
+struct Alert {
+  net::Time time;
+  std::uint64_t packet = 0;            // 1-based packet number of the frame that raised it
+  Rule rule = Rule::kNewStation;
+  Severity severity = Severity::kInfo;
+  net::Ipv4Addr ip;                    // the IP the alert is about
+  std::optional<net::MacAddr> old_mac; // the binding (or expected address) before
+  std::optional<net::MacAddr> new_mac; // the address now claimed (or seen)
+  std::string message;                 // one human sentence
+};
+
+}  // namespace wirestate::arp
