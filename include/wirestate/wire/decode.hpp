@@ -35,6 +35,8 @@ class Malformations {
   // All found, stored or not.
   std::size_t total() const noexcept { return size_ + overflow_; }
   const Malformation& operator[](std::size_t i) const noexcept { return items_[i]; }
+  // Forgets everything (the storage is not cleared: nothing reads past size()).
+  void clear() noexcept { size_ = 0; overflow_ = 0; }
   const Malformation* begin() const noexcept { return items_.data(); }
   const Malformation* end() const noexcept { return items_.data() + size_; }
   // True when an entry with this error is stored.
