@@ -67,7 +67,13 @@ tl::expected<PcapReader, std::string> PcapReader::open(const std::string& path,
 }
 
 PcapReader::PcapReader(std::unique_ptr<Handle> handle, std::string path, int link_type)
-    : handle_(std::move(handle)), path_(std::move(path)), link_type_(link_type) {}
+    : handle_(std::move(handle)), path_(std::move(path)), link_type_(link_type) {
+  // pcap files have major version 2 and a 24-byte file header; pcapng reports 1.
+  is_pcap_ = pcap_major_version(handle_->pcap) == 2;
+  snaplen_ = pcap_snapshot(handle_->pcap);
+  FILE* file = pcap_file(handle_->pcap);
+  next_record_offset_ = file != nullptr ? std::ftell(file) : -1;
+}
 
 PcapReader::PcapReader(PcapReader&&) noexcept = default;
 PcapReader& PcapReader::operator=(PcapReader&&) noexcept = default;
@@ -82,13 +88,20 @@ std::optional<Packet> PcapReader::next() {
   pcap_t* p = handle_->pcap;
   FILE* file = pcap_file(p);
   for (;;) {
-    // Where the next record starts: cached by stdio, no system call.
-    const long record_start = file != nullptr ? std::ftell(file) : -1;
+    const std::int64_t record_start = next_record_offset_;
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     const int rc = pcap_next_ex(p, &header, &data);
     if (rc == 1) {
       ++records_read_;
+      // Track where the next record starts without ftell() per packet (glibc's ftell
+      // is an lseek system call). pcap records are 16 bytes + caplen; when libpcap cut a
+      // record to the snapshot length, or for pcapng blocks, ask the file.
+      if (is_pcap_ && header->caplen < static_cast<std::uint32_t>(snaplen_)) {
+        next_record_offset_ += 16 + static_cast<std::int64_t>(header->caplen);
+      } else if (file != nullptr) {
+        next_record_offset_ = std::ftell(file);
+      }
       if (handle_->has_filter && pcap_offline_filter(&handle_->program, header, data) == 0) {
         continue;
       }

@@ -68,6 +68,9 @@ class PcapReader {
   int link_type_ = 0;
   std::uint64_t records_read_ = 0;
   bool done_ = false;
+  bool is_pcap_ = false;               // classic pcap (not pcapng)
+  int snaplen_ = 0;
+  std::int64_t next_record_offset_ = -1;  // file offset of the next record
   std::optional<ReadProblem> problem_;
 };
 
