@@ -23,6 +23,8 @@ std::vector<std::uint8_t> concat(std::vector<std::uint8_t> a, const std::vector<
 DecodedPacket dec(const std::vector<std::uint8_t>& f, LinkType link) {
   return decode(f, link, static_cast<std::uint32_t>(f.size()));
 }
+// The views borrow the frame: a temporary frame would dangle.
+DecodedPacket dec(std::vector<std::uint8_t>&& f, LinkType link) = delete;
 
 void expect_udp_hello(const DecodedPacket& d, std::size_t network_offset) {
   ASSERT_TRUE(d.ipv4);
@@ -37,7 +39,8 @@ void expect_udp_hello(const DecodedPacket& d, std::size_t network_offset) {
 }
 
 TEST(DecodeLink, Ethernet) {
-  const auto d = dec(from_hex(test::kUdpFrame), LinkType::kEthernet);
+  const auto frame = from_hex(test::kUdpFrame);
+  const auto d = dec(frame, LinkType::kEthernet);
   ASSERT_TRUE(d.ethernet);
   expect_udp_hello(d, 14);
 }
@@ -64,7 +67,8 @@ TEST(DecodeLink, LinuxCookedV2) {
 }
 
 TEST(DecodeLink, LinuxCookedShort) {
-  const auto d = dec(from_hex("0004 0001 0006"), LinkType::kLinuxSll);
+  const auto frame = from_hex("0004 0001 0006");
+  const auto d = dec(frame, LinkType::kLinuxSll);
   ASSERT_EQ(d.malformations.total(), 1u);
   EXPECT_EQ(d.malformations[0].layer, Layer::kLink);
   EXPECT_EQ(d.malformations[0].error, Error::kTruncated);
@@ -73,7 +77,8 @@ TEST(DecodeLink, LinuxCookedShort) {
 TEST(DecodeLink, RawIpv4UnderEveryNumber) {
   for (auto link : {LinkType::kRawLinux, LinkType::kRawOpenBsd, LinkType::kRaw, LinkType::kIpv4}) {
     SCOPED_TRACE(static_cast<int>(link));
-    expect_udp_hello(dec(ip_packet(), link), 0);
+    const auto frame = ip_packet();
+    expect_udp_hello(dec(frame, link), 0);
   }
 }
 
@@ -88,19 +93,23 @@ TEST(DecodeLink, RawIpv6IsRecognisedNotFlagged) {
 }
 
 TEST(DecodeLink, BsdLoopbackHostOrder) {
-  expect_udp_hello(dec(concat(from_hex("02000000"), ip_packet()), LinkType::kNull), 4);
+  const auto frame = concat(from_hex("02000000"), ip_packet());
+  expect_udp_hello(dec(frame, LinkType::kNull), 4);
   // A big-endian capture host writes 00 00 00 02.
-  const auto d = dec(concat(from_hex("00000002"), ip_packet()), LinkType::kNull);
+  const auto frame2 = concat(from_hex("00000002"), ip_packet());
+  const auto d = dec(frame2, LinkType::kNull);
   EXPECT_EQ(d.loopback_family, 2u);
   expect_udp_hello(d, 4);
 }
 
 TEST(DecodeLink, BsdLoopbackNetworkOrder) {
-  expect_udp_hello(dec(concat(from_hex("00000002"), ip_packet()), LinkType::kLoop), 4);
+  const auto frame = concat(from_hex("00000002"), ip_packet());
+  expect_udp_hello(dec(frame, LinkType::kLoop), 4);
 }
 
 TEST(DecodeLink, BsdLoopbackIpv6Family) {
-  const auto d = dec(concat(from_hex("1e000000"), ip_packet()), LinkType::kNull);
+  const auto frame = concat(from_hex("1e000000"), ip_packet());
+  const auto d = dec(frame, LinkType::kNull);
   EXPECT_EQ(d.not_decoded, NotDecoded::kIpv6);
   EXPECT_FALSE(d.malformed());
 }
@@ -118,7 +127,8 @@ TEST(DecodeLink, EthernetIpv6IsRecognisedNotFlagged) {
 TEST(DecodeLink, QinQTagsAreListedOutermostFirst) {
   EthernetSpec eth;
   eth.vlans = {VlanSpec{EtherType::kQinQ, 100, 3, false}, VlanSpec{EtherType::kVlan, 200, 0, true}};
-  const auto d = dec(ethernet_frame(eth, EtherType::kIpv4, ip_packet()), LinkType::kEthernet);
+  const auto frame = ethernet_frame(eth, EtherType::kIpv4, ip_packet());
+  const auto d = dec(frame, LinkType::kEthernet);
   ASSERT_EQ(d.vlan_count, 2);
   EXPECT_EQ(d.vlan[0].tpid, EtherType::kQinQ);
   EXPECT_EQ(d.vlan[0].vid(), 100);
@@ -131,7 +141,8 @@ TEST(DecodeLink, QinQTagsAreListedOutermostFirst) {
 TEST(DecodeLink, OldQinQTpid) {
   EthernetSpec eth;
   eth.vlans = {VlanSpec{EtherType::kQinQOld, 5, 0, false}};
-  const auto d = dec(ethernet_frame(eth, EtherType::kIpv4, ip_packet()), LinkType::kEthernet);
+  const auto frame = ethernet_frame(eth, EtherType::kIpv4, ip_packet());
+  const auto d = dec(frame, LinkType::kEthernet);
   ASSERT_EQ(d.vlan_count, 1);
   expect_udp_hello(d, 18);
 }
@@ -181,7 +192,8 @@ TEST(DecodeLink, NonFirstFragmentStopsAtIpv4) {
   ip.protocol = IpProtocol::kUdp;
   ip.frag_offset = 185;  // byte 1480
   const std::vector<std::uint8_t> data(100, 0xab);
-  const auto d = dec(ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, data)), LinkType::kEthernet);
+  const auto frame = ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, data));
+  const auto d = dec(frame, LinkType::kEthernet);
   ASSERT_TRUE(d.ipv4);
   EXPECT_EQ(d.ipv4->frag_offset_bytes(), 1480u);
   EXPECT_FALSE(d.udp);
@@ -192,7 +204,8 @@ TEST(DecodeLink, NonFirstFragmentStopsAtIpv4) {
 TEST(DecodeLink, UnknownIpProtocolIsKept) {
   Ipv4Repr ip;
   ip.protocol = 47;  // GRE
-  const auto d = dec(ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, {})), LinkType::kEthernet);
+  const auto frame = ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, {}));
+  const auto d = dec(frame, LinkType::kEthernet);
   ASSERT_TRUE(d.ipv4);
   EXPECT_EQ(d.ipv4->protocol(), 47);
   EXPECT_EQ(d.not_decoded, NotDecoded::kOtherIpProtocol);

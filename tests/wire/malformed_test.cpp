@@ -18,6 +18,10 @@ DecodedPacket dec(const std::vector<std::uint8_t>& frame, std::uint32_t wire_len
                 DecodeOptions{false});
 }
 
+// The views borrow the frame: a temporary frame would dangle.
+DecodedPacket dec(std::vector<std::uint8_t>&& frame, std::uint32_t wire_len = 0,
+                  LinkType link = LinkType::kEthernet) = delete;
+
 // Asserts exactly one malformation with these properties.
 void expect_only(const DecodedPacket& d, Layer layer, std::size_t offset, Error error) {
   ASSERT_EQ(d.malformations.total(), 1u) << "first: " << to_string(d.malformations[0].error);

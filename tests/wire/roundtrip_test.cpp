@@ -25,6 +25,8 @@ Ipv4Repr base_ip() {
 DecodedPacket dec(const std::vector<std::uint8_t>& f) {
   return decode(f, LinkType::kEthernet, static_cast<std::uint32_t>(f.size()));
 }
+// The views borrow the frame: a temporary frame would dangle.
+DecodedPacket dec(std::vector<std::uint8_t>&& f) = delete;
 
 TEST(RoundTrip, TcpWithEveryOptionAndFlag) {
   TcpRepr t;
@@ -72,7 +74,8 @@ TEST(RoundTrip, TcpOptionsThatDoNotFitAreDropped) {
   t.options.timestamps = TcpTimestamps{1, 2};
   for (std::uint32_t i = 0; i < 4; ++i) t.options.sack.push_back({net::SeqNum(i * 10), net::SeqNum(i * 10 + 5)});
   EXPECT_LE(tcp_header_len(t), 60u);
-  const auto d = dec(build_tcp_frame({}, base_ip(), t, {}));
+  const auto frame = build_tcp_frame({}, base_ip(), t, {});
+  const auto d = dec(frame);
   ASSERT_TRUE(d.tcp);
   EXPECT_EQ(d.tcp->to_repr().options.sack.size(), 3u);  // 12 + 4 + 3*8 = 40
 }
@@ -94,7 +97,8 @@ TEST(RoundTrip, UdpWithoutChecksumIsUnverified) {
   const auto seg = build_udp(UdpRepr{1, 2}, {}, net::Ipv4Addr(1, 1, 1, 1), net::Ipv4Addr(2, 2, 2, 2), false);
   auto ip = base_ip();
   ip.protocol = IpProtocol::kUdp;
-  const auto d = dec(ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, seg)));
+  const auto frame = ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, seg));
+  const auto d = dec(frame);
   ASSERT_TRUE(d.udp);
   EXPECT_EQ(d.udp->checksum(), 0);
   EXPECT_EQ(d.transport_checksum, ChecksumStatus::kUnverified);
@@ -102,7 +106,8 @@ TEST(RoundTrip, UdpWithoutChecksumIsUnverified) {
 
 TEST(RoundTrip, IcmpEchoReply) {
   const auto icmp = IcmpRepr::echo_reply(7, 9, {1, 2, 3, 4, 5});
-  const auto d = dec(build_icmp_frame({}, base_ip(), icmp));
+  const auto frame = build_icmp_frame({}, base_ip(), icmp);
+  const auto d = dec(frame);
   ASSERT_TRUE(d.icmp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(to_repr(*d.icmp), icmp);
@@ -117,7 +122,8 @@ TEST(RoundTrip, IcmpTimeExceededQuotesTcp) {
   const auto inner = build_tcp_packet(base_ip(), t, {});
   const std::vector<std::uint8_t> quoted(inner.begin(), inner.begin() + 28);
   const auto icmp = IcmpRepr::time_exceeded(0, quoted);
-  const auto d = dec(build_icmp_frame({}, base_ip(), icmp));
+  const auto frame = build_icmp_frame({}, base_ip(), icmp);
+  const auto d = dec(frame);
   ASSERT_TRUE(d.icmp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(to_repr(*d.icmp), icmp);
@@ -129,7 +135,8 @@ TEST(RoundTrip, IcmpTimeExceededQuotesTcp) {
 
 TEST(RoundTrip, IcmpDestUnreachableWithMtu) {
   const auto icmp = IcmpRepr::dest_unreachable(4, std::vector<std::uint8_t>(28, 0), 1400);
-  const auto d = dec(build_icmp_frame({}, base_ip(), icmp));
+  const auto frame = build_icmp_frame({}, base_ip(), icmp);
+  const auto d = dec(frame);
   ASSERT_TRUE(d.icmp);
   EXPECT_EQ(to_repr(*d.icmp), icmp);
   EXPECT_EQ(d.icmp->rest_of_header() & 0xffff, 1400u);
@@ -202,7 +209,8 @@ TEST(RoundTrip, Ipv4BadRoutePointerIsFlagged) {
   rr.data[0] = 2;  // pointer below 4
   ip.options.push_back(rr);
   ip.protocol = 253;
-  const auto d = dec(ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, {})));
+  const auto frame = ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, {}));
+  const auto d = dec(frame);
   ASSERT_EQ(d.malformations.total(), 1u);
   EXPECT_EQ(d.malformations[0].error, Error::kBadOptionPointer);
   EXPECT_EQ(d.malformations[0].offset, 34u);
