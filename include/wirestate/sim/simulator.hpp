@@ -1,0 +1,124 @@
+#pragma once
+// The simulator: hosts on one Ethernet segment, a discrete-event queue on a virtual clock
+// and one seeded RNG, so the same inputs and seed give the same frames, byte for byte.
+// Every frame put on the wire is numbered, summarized, recorded for the pcap and turned
+// into a trace::Event, and so is every state change the hosts report.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "wirestate/sim/event_queue.hpp"
+#include "wirestate/sim/host.hpp"
+#include "wirestate/sim/link.hpp"
+#include "wirestate/sim/rng.hpp"
+#include "wirestate/sim/segment.hpp"
+#include "wirestate/tcp/isn.hpp"
+#include "wirestate/trace/event.hpp"
+
+namespace wirestate::sim {
+
+// One frame as it crossed the wire (what the pcap holds).
+struct WireFrame {
+  std::uint64_t number = 0;
+  net::Time time;
+  std::string from;  // sending host
+  FramePtr bytes;
+  bool lost = false;  // at least one copy was lost on the link
+};
+
+// A connection the scenario named: its client side and where it goes.
+struct NamedConn {
+  std::string name;
+  std::string client;  // host names
+  std::string server;
+  ConnKey client_key;  // as the client names it
+  ConnKey server_key;  // as the server names it
+};
+
+class Simulator final : public HostEnv {
+ public:
+  using Action = std::function<void(net::Time now)>;
+
+  Simulator(std::uint64_t seed, LinkParams link);
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Adds a host and attaches its NIC to the segment (before run()).
+  Host& add_host(HostConfig config);
+  Host* host(const std::string& name);
+  Host* host_by_ip(net::Ipv4Addr ip);
+  const std::vector<std::unique_ptr<Host>>& hosts() const noexcept { return hosts_; }
+
+  // Runs action at virtual time `at` (steps of a scenario), after the host events due then.
+  void at(net::Time at, Action action);
+  // Gives a connection a name; the client side is known, the server side is derived.
+  void name_connection(const std::string& name, const Host& client, const ConnKey& key);
+  const NamedConn* connection(const std::string& name) const;
+  // Replaces the link's settings from now on.
+  void set_link(const LinkParams& params) { segment_.set_params(params); }
+  // Records an application-level fact (for steps that the runner performs itself).
+  void note(trace::Event event) { record(std::move(event)); }
+
+  // Runs until nothing is pending or `end` is reached, whichever comes first.
+  void run(net::Time end);
+  net::Time now() const noexcept { return queue_.now(); }
+
+  // Everything that happened, in order.
+  const std::vector<trace::Event>& events() const noexcept { return events_; }
+  const std::vector<WireFrame>& frames() const noexcept { return frames_; }
+  const std::map<std::string, NamedConn>& connections() const noexcept { return named_; }
+  const SegmentStats& link_stats() const noexcept { return segment_.stats(); }
+
+  // Called with every event as it is recorded (live timeline printing, monitors).
+  void set_listener(std::function<void(const trace::Event&)> fn) { listener_ = std::move(fn); }
+  // Called with every frame put on the wire (pcap writer, passive monitor).
+  void set_frame_listener(std::function<void(const WireFrame&)> fn) { frame_listener_ = std::move(fn); }
+
+  // HostEnv.
+  void transmit(Host& host, std::vector<std::uint8_t> frame, net::Time now) override;
+  void tcp_event(Host& host, const ConnKey& key, const tcp::Event& event) override;
+  void host_event(Host& host, trace::Event event) override;
+
+ private:
+  struct Attached {
+    Host* host = nullptr;
+    PortId port = 0;
+    EventId wakeup = kNoEvent;
+    net::Time wakeup_at = net::Time::max();
+  };
+
+  void record(trace::Event event);
+  void on_wire(net::Time at, PortId from, const FramePtr& frame);
+  void on_drop(const Drop& drop);
+  void on_arrival(const Arrival& arrival);
+  // Keeps exactly one wake-up scheduled per host, at its next deadline.
+  void reschedule(Attached& a);
+  Attached& attached(const Host& host);
+  // The wire number of a recent frame, 0 when forgotten.
+  std::uint64_t frame_number(const FramePtr& frame) const;
+  // The connection name and side for a host's connection, or a generated name.
+  std::pair<std::string, std::string> name_of(const Host& host, const ConnKey& key) const;
+
+  EventQueue queue_;
+  Rng rng_;
+  tcp::IsnGenerator isn_;
+  Segment segment_;
+  std::vector<std::unique_ptr<Host>> hosts_;
+  std::deque<Attached> attached_;       // by port (a deque: wake-ups keep references)
+  std::uint64_t delivering_ = 0;        // number of the frame being delivered, 0 outside
+  std::map<std::string, NamedConn> named_;
+  std::vector<trace::Event> events_;
+  std::vector<WireFrame> frames_;
+  std::deque<FramePtr> recent_frames_;  // kept alive so their addresses stay unique
+  std::unordered_map<const void*, std::uint64_t> recent_numbers_;  // frame -> wire number
+  std::function<void(const trace::Event&)> listener_;
+  std::function<void(const WireFrame&)> frame_listener_;
+};
+
+}  // namespace wirestate::sim

@@ -1,0 +1,157 @@
+// The TCP half of a simulated host: demultiplexing arriving segments to endpoints (a
+// listening port spawns one endpoint per SYN), draining each endpoint's outputs, the
+// application's pending writes and reads, and the reply to segments for no connection.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "wirestate/sim/host.hpp"
+#include "wirestate/wire/tcp.hpp"
+
+namespace wirestate::sim {
+
+void Host::tcp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> bytes, net::Time now) {
+  auto view = wire::TcpView::parse(bytes);
+  if (!view) return count_drop("bad_tcp_header");
+  // RFC 9293 §3.1: a segment whose checksum fails is discarded silently.
+  if (view->verify_checksum(ip.src, ip.dst) == wire::ChecksumStatus::kBad) {
+    return count_drop("bad_tcp_checksum");
+  }
+  tcp::Segment seg{view->to_repr(), std::vector<std::uint8_t>(view->payload().begin(), view->payload().end())};
+  const ConnKey key{seg.header.dst_port, ip.src, seg.header.src_port};
+
+  auto it = conns_.find(key);
+  if (it == conns_.end()) {
+    // A SYN (and nothing else) for a listening port spawns a fresh endpoint in LISTEN.
+    const bool syn_only = seg.syn() && !seg.has_ack() && !seg.rst();
+    if (syn_only && listening_.count(key.local_port) != 0) {
+      auto endpoint = tcp::Endpoint::listening(cfg_.tcp, key.local_port, isn_, now);
+      it = conns_.emplace(key, Connection{std::move(endpoint), {}, false, false}).first;
+      received_.try_emplace(key);
+    } else {
+      // RFC 9293 §3.10.7.1: no connection, so the reply is a RST (none for a RST).
+      count_drop("no_connection");
+      if (auto rst = tcp::Endpoint::reset_for(seg)) send_tcp(key, *rst, now);
+      return;
+    }
+  }
+  it->second.endpoint.on_segment(seg, now);
+  service(key, now);
+}
+
+void Host::service(const ConnKey& key, net::Time now) {
+  auto it = conns_.find(key);
+  if (it == conns_.end()) return;
+  Connection& conn = it->second;
+  tcp::Endpoint& ep = conn.endpoint;
+
+  // The application writes what it still holds as the send buffer frees up.
+  while (!conn.app_pending.empty()) {
+    const std::size_t chunk = std::min<std::size_t>(conn.app_pending.size(), 65536);
+    std::vector<std::uint8_t> data(conn.app_pending.begin(), conn.app_pending.begin() + static_cast<std::ptrdiff_t>(chunk));
+    auto accepted = ep.send(data, now);
+    if (!accepted || *accepted == 0) break;
+    conn.app_pending.erase(conn.app_pending.begin(), conn.app_pending.begin() + static_cast<std::ptrdiff_t>(*accepted));
+  }
+  if (conn.close_requested && !conn.close_done && conn.app_pending.empty()) {
+    conn.close_done = true;
+    (void)ep.close(now);
+  }
+  // The application reads everything that arrives, at once.
+  auto& sink = received_[key];
+  for (;;) {
+    auto data = ep.receive(1 << 20, now);
+    if (data.empty()) break;
+    sink.insert(sink.end(), data.begin(), data.end());
+  }
+  for (const auto& seg : ep.take_outgoing()) send_tcp(key, seg, now);
+  for (const auto& event : ep.take_events()) env_.tcp_event(*this, key, event);
+  // A connection is forgotten once CLOSED, or back in LISTEN (the listener stays).
+  if (ep.state() == tcp::State::kClosed || ep.state() == tcp::State::kListen) {
+    conns_.erase(it);
+  }
+}
+
+void Host::send_tcp(const ConnKey& key, const tcp::Segment& seg, net::Time now) {
+  auto bytes = wire::build_tcp(seg.header, seg.payload, cfg_.ip, key.remote_ip);
+  // Linux sets DF on TCP (path MTU discovery, RFC 1191).
+  sending_for_ = key;
+  ip_output(key.remote_ip, 6, std::move(bytes), true, now);
+  sending_for_.reset();
+}
+
+tl::expected<void, std::string> Host::listen(std::uint16_t port, net::Time now) {
+  if (!listening_.insert(port).second) return tl::unexpected(fmt::format("port {} is already listening", port));
+  report({now, trace::AppEvent{cfg_.name, "listen", "", fmt::format("port {}", port)}});
+  return {};
+}
+
+tl::expected<ConnKey, std::string> Host::connect(net::Ipv4Addr remote, std::uint16_t port,
+                                                 std::uint16_t local_port, net::Time now) {
+  if (local_port == 0) {
+    // The next ephemeral port that no connection to this remote uses.
+    for (int tries = 0; tries < 28232; ++tries) {
+      const std::uint16_t candidate = next_ephemeral_;
+      next_ephemeral_ = next_ephemeral_ >= 60999 ? cfg_.first_ephemeral_port
+                                                 : static_cast<std::uint16_t>(next_ephemeral_ + 1);
+      if (conns_.count(ConnKey{candidate, remote, port}) == 0) {
+        local_port = candidate;
+        break;
+      }
+    }
+    if (local_port == 0) return tl::unexpected(std::string("no ephemeral port left"));
+  }
+  const ConnKey key{local_port, remote, port};
+  if (conns_.count(key) != 0) {
+    return tl::unexpected(fmt::format("connection {}:{} -> {}:{} already exists", cfg_.ip.to_string(),
+                                      local_port, remote.to_string(), port));
+  }
+  auto [it, inserted] = conns_.emplace(key, Connection{tcp::Endpoint(cfg_.tcp), {}, false, false});
+  received_[key].clear();
+  auto opened = it->second.endpoint.open_active(local_port, port, isn_, now);
+  if (!opened) return tl::unexpected(std::string(tcp::to_string(opened.error())));
+  report({now, trace::AppEvent{cfg_.name, "connect", "",
+                               fmt::format("{}:{} -> {}:{}", cfg_.ip.to_string(), local_port, remote.to_string(), port)}});
+  service(key, now);
+  return key;
+}
+
+tl::expected<void, std::string> Host::send(const ConnKey& key, std::vector<std::uint8_t> data,
+                                           net::Time now) {
+  auto it = conns_.find(key);
+  if (it == conns_.end()) return tl::unexpected(std::string("connection does not exist"));
+  if (it->second.close_requested) return tl::unexpected(std::string("connection closing"));
+  it->second.app_pending.insert(it->second.app_pending.end(), data.begin(), data.end());
+  service(key, now);
+  return {};
+}
+
+tl::expected<void, std::string> Host::close(const ConnKey& key, net::Time now) {
+  auto it = conns_.find(key);
+  if (it == conns_.end()) return tl::unexpected(std::string("connection does not exist"));
+  it->second.close_requested = true;
+  service(key, now);
+  return {};
+}
+
+tl::expected<void, std::string> Host::abort(const ConnKey& key, net::Time now) {
+  auto it = conns_.find(key);
+  if (it == conns_.end()) return tl::unexpected(std::string("connection does not exist"));
+  it->second.app_pending.clear();
+  it->second.endpoint.abort(now);
+  service(key, now);
+  return {};
+}
+
+const tcp::Endpoint* Host::endpoint(const ConnKey& key) const {
+  auto it = conns_.find(key);
+  return it == conns_.end() ? nullptr : &it->second.endpoint;
+}
+
+const std::vector<std::uint8_t>& Host::received(const ConnKey& key) const {
+  static const std::vector<std::uint8_t> kNothing;
+  auto it = received_.find(key);
+  return it == received_.end() ? kNothing : it->second;
+}
+
+}  // namespace wirestate::sim
