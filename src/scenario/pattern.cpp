@@ -41,7 +41,10 @@ class Parser {
     p.text = std::string(text_);
     std::string_view head = text_;
     std::optional<std::string_view> options;
-    if (auto lt = text_.find('<'); lt != std::string_view::npos) {
+    // An option list starts at a '<' after SRC > DST KIND (a '<' before is a misplaced arrow).
+    auto lt = text_.find('<');
+    if (lt != std::string_view::npos && split_words(text_.substr(0, lt)).size() < 4) lt = std::string_view::npos;
+    if (lt != std::string_view::npos) {
       const auto gt = text_.find('>', lt);
       if (gt == std::string_view::npos) return err("a '>' closing the option list", "the end");
       if (!split_words(text_.substr(gt + 1)).empty()) {

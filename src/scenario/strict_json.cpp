@@ -1,5 +1,6 @@
 #include "strict_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_set>
 #include <vector>
@@ -79,15 +80,19 @@ class Builder : public nlohmann::json_sax<Json> {
     return true;
   }
 
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2: WHAT"
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& ex) override {
+    if (failure_) return false;
+    // nlohmann reports numbers beyond a double (1e400) as out_of_range.406: a value error.
+    if (ex.id == 406) return fail(current_pointer(), "a finite number", last_token);
+    // Its message: "[json.exception.parse_error.101] parse error at line 1, column 2: WHAT"
     std::string what = ex.what();
     if (auto col = what.find("column "); col != std::string::npos) {
       if (auto colon = what.find(": ", col); colon != std::string::npos) what = what.substr(colon + 2);
     }
-    if (!failure_) {
-      failure_ = Fail{line_column(text_, position == 0 ? 0 : position - 1), "valid JSON", what};
-    }
+    // position is just past the offending token: point at the token's first character.
+    const std::size_t start = position - std::min(position, last_token.size());
+    failure_ = Fail{line_column(text_, start), "valid JSON", what};
     return false;
   }
 
