@@ -1,0 +1,182 @@
+// The monitor's translation of what its parts report (observer events, ARP alerts,
+// reassembly drops, malformations) into the one trace::Event vocabulary.
+#include <fmt/format.h>
+
+#include "wirestate/monitor/monitor.hpp"
+
+namespace wirestate::monitor {
+
+namespace {
+
+std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
+
+std::string fragment_name(const ipv4::FragmentKey& k) {
+  return fmt::format("{} > {} id 0x{:04x} proto {}", k.src.to_string(), k.dst.to_string(), k.id, k.protocol);
+}
+
+}  // namespace
+
+void Monitor::on_observer_events(const tcp::ObservedSegment* seg, std::vector<trace::Event>& out) {
+  // A new connection's name: the observer says which side sent its first packet.
+  if (seg != nullptr) {
+    for (const auto& ev : obs_events_) {
+      if (ev.kind != tcp::ObserverEventKind::kNewConnection) continue;
+      const tcp::Endpoint4 src{seg->src, seg->tcp.src_port};
+      const tcp::Endpoint4 dst{seg->dst, seg->tcp.dst_port};
+      ConnName n;
+      n.client = ev.side == tcp::ConnSide::kClient ? src : dst;
+      n.server = ev.side == tcp::ConnSide::kClient ? dst : src;
+      n.name = connection_name(n.client, n.server);
+      names_[ev.connection] = std::move(n);
+    }
+  }
+  for (const auto& ev : obs_events_) {
+    const auto it = names_.find(ev.connection);
+    const std::string conn = it != names_.end() ? it->second.name : fmt::format("#{}", ev.connection);
+    switch (ev.kind) {
+      case tcp::ObserverEventKind::kTransition: {
+        trace::TcpStateEvent e;
+        e.conn = conn;
+        e.side = std::string(tcp::to_string(ev.side));
+        if (it != names_.end()) {
+          e.host = endpoint_text(ev.side == tcp::ConnSide::kClient ? it->second.client : it->second.server);
+        }
+        e.from = ev.from;
+        e.to = ev.to;
+        e.cause = std::string(ev.cause);
+        e.origin = trace::Origin::kObserver;
+        e.packet = ev.packet;
+        out.push_back({ev.time, std::move(e)});
+        break;
+      }
+      case tcp::ObserverEventKind::kAnomaly: {
+        trace::AnomalyEvent e;
+        e.name = std::string(tcp::to_string(ev.anomaly));
+        e.conn = conn;
+        e.detail = fmt::format("sent by the {}", tcp::to_string(ev.side));
+        e.packet = ev.packet;
+        out.push_back({ev.time, std::move(e)});
+        break;
+      }
+      case tcp::ObserverEventKind::kEvicted: {
+        trace::AnomalyEvent e;
+        e.name = "connection_evicted";
+        e.conn = conn;
+        e.detail = std::string(ev.cause);
+        e.packet = ev.packet;
+        out.push_back({ev.time, std::move(e)});
+        if (it != names_.end()) names_.erase(it);
+        break;
+      }
+      case tcp::ObserverEventKind::kRetired:
+        // Port reuse: the reused_ports anomaly of the new connection reports it.
+        if (it != names_.end()) names_.erase(it);
+        break;
+      case tcp::ObserverEventKind::kNewConnection:
+        break;
+    }
+  }
+  obs_events_.clear();
+}
+
+void Monitor::on_arp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
+  const auto repr = d.arp->to_repr();
+  if (!repr) return;  // not Ethernet/IPv4: counted as malformed by decode
+  arp::ArpFrame f;
+  f.arp = *repr;
+  f.number = frame.number;
+  f.time = frame.time;
+  if (d.ethernet) {
+    f.eth_src = d.ethernet->src();
+    f.eth_dst = d.ethernet->dst();
+  } else {
+    // Linux cooked captures record only the source address and a packet type
+    // (pcap-linktype(7)): infer the destination from the type and the ARP body.
+    f.eth_src = (d.sll && d.sll->address.size() == 6) ? net::MacAddr::from_bytes(d.sll->address.data())
+                                                       : repr->sender_mac;
+    const bool broadcast = d.sll && d.sll->packet_type == 1;
+    const bool unicast = d.sll && (d.sll->packet_type == 0 || d.sll->packet_type == 3);
+    const bool target_known = repr->target_mac != net::MacAddr{} && repr->target_mac != net::MacAddr::broadcast();
+    f.eth_dst = !broadcast && target_known && (unicast || repr->op == wire::ArpOp::kReply)
+                    ? repr->target_mac
+                    : net::MacAddr::broadcast();
+  }
+  alert_scratch_.clear();
+  detector_.observe(f, alert_scratch_);
+  for (auto& a : alert_scratch_) {
+    trace::AlertEvent e;
+    e.rule = std::string(arp::to_string(a.rule));
+    e.severity = std::string(arp::to_string(a.severity));
+    e.ip = a.ip;
+    e.old_mac = a.old_mac;
+    e.new_mac = a.new_mac;
+    e.message = a.message;
+    e.packet = a.packet;
+    out.push_back({a.time, std::move(e)});
+    if (arp_alerts_.size() < config_.max_kept_arp_alerts) arp_alerts_.push_back(std::move(a));
+    else ++counters_.arp_alerts_not_kept;
+  }
+}
+
+void Monitor::on_reassembly_events(const std::vector<ipv4::ReassemblyEvent>& events,
+                                   std::vector<trace::Event>& out) {
+  for (const auto& ev : events) {
+    if (ev.kind == ipv4::ReassemblyEventKind::kOverlap) {
+      // RFC 5722 §4 (and Linux for IPv4): overlapping fragments are an evasion or an
+      // attack (teardrop); the whole datagram is dropped and we raise an alert.
+      trace::AlertEvent e;
+      e.rule = "ip_fragment_overlap";
+      e.severity = "warning";
+      e.ip = ev.key.src;
+      e.message = fmt::format("overlapping IPv4 fragments ({}): datagram dropped", fragment_name(ev.key));
+      e.packet = ev.packet;
+      out.push_back({ev.at, std::move(e)});
+      ++ip_alerts_;
+      continue;
+    }
+    trace::AnomalyEvent e;
+    e.name = fmt::format("ip_fragment_{}", ipv4::to_string(ev.kind));
+    e.conn = fragment_name(ev.key);
+    e.detail = fmt::format("{} fragment(s), {} bytes held{}", ev.fragments, ev.bytes,
+                           ev.datagram_dropped ? ", datagram dropped" : "");
+    e.packet = ev.packet;
+    out.push_back({ev.at, std::move(e)});
+  }
+}
+
+void Monitor::count_malformed(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
+  ++counters_.malformed;
+  for (const auto& m : d.malformations) {
+    std::string key{wire::to_string(m.layer)};
+    key += '.';
+    key += wire::to_string(m.error);
+    ++counters_.malformed_by_kind[key];
+  }
+  trace::AnomalyEvent e;
+  e.name = "malformed";
+  if (!d.malformations.empty()) {
+    const auto& m = d.malformations[0];
+    e.detail = fmt::format("{} {} {} at byte {}", wire::to_string(m.layer), m.field, wire::to_string(m.error), m.offset);
+    if (d.malformations.total() > 1) e.detail += fmt::format(" (+{} more)", d.malformations.total() - 1);
+  }
+  e.packet = frame.number;
+  out.push_back({frame.time, std::move(e)});
+}
+
+void Monitor::packet_event(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
+  trace::PacketEvent e;
+  e.number = frame.number;
+  if (d.ipv4) {
+    e.from = d.ipv4->src().to_string();
+    e.to = d.ipv4->dst().to_string();
+  } else if (d.ethernet) {
+    e.from = d.ethernet->src().to_string();
+    e.to = d.ethernet->dst() == net::MacAddr::broadcast() ? "*" : d.ethernet->dst().to_string();
+  }
+  if (config_.summarize) e.summary = config_.summarize(frame, d);
+  e.length = d.wire_len;
+  e.malformed = d.malformed();
+  out.push_back({frame.time, std::move(e)});
+}
+
+}  // namespace wirestate::monitor
