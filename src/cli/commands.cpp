@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
+#include "cli/analyze_command.hpp"
 #include "cli/decode_command.hpp"
+#include "cli/run_command.hpp"
 
 namespace wirestate::cli {
 
@@ -10,6 +12,8 @@ int g_exit_code = 0;
 void register_commands(CLI::App& app) {
   (void)app;  // subcommands are added here as their modules land
   add_decode_command(app);
+  add_analyze_command(app);
+  add_run_command(app);
 }
 
 int exit_code() { return g_exit_code; }

@@ -24,6 +24,9 @@ void Host::tcp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> byt
   if (it == conns_.end()) {
     // A SYN (and nothing else) for a listening port spawns a fresh endpoint in LISTEN.
     const bool syn_only = seg.syn() && !seg.has_ack() && !seg.rst();
+    if (syn_only && listening_.count(key.local_port) != 0 && conns_.size() >= cfg_.max_connections) {
+      return count_drop("connection_table_full");  // like a full SYN backlog: no reply
+    }
     if (syn_only && listening_.count(key.local_port) != 0) {
       auto endpoint = tcp::Endpoint::listening(cfg_.tcp, key.local_port, isn_, now);
       it = conns_.emplace(key, Connection{std::move(endpoint), {}, false, false}).first;
@@ -86,22 +89,24 @@ tl::expected<void, std::string> Host::listen(std::uint16_t port, net::Time now) 
   return {};
 }
 
+std::uint16_t Host::pick_ephemeral_port(net::Ipv4Addr remote, std::uint16_t port) {
+  // The next port of the range that no connection to this remote uses (Linux walks
+  // ip_local_port_range, 32768..60999, the same way).
+  for (int tries = 0; tries < 60999 - 32768 + 1; ++tries) {
+    const std::uint16_t candidate = next_ephemeral_;
+    next_ephemeral_ = next_ephemeral_ >= 60999 ? cfg_.first_ephemeral_port
+                                               : static_cast<std::uint16_t>(next_ephemeral_ + 1);
+    if (conns_.count(ConnKey{candidate, remote, port}) == 0) return candidate;
+  }
+  return 0;
+}
+
 tl::expected<ConnKey, std::string> Host::connect(net::Ipv4Addr remote, std::uint16_t port,
                                                  std::uint16_t local_port, net::Time now) {
-  if (local_port == 0) {
-    // The next ephemeral port that no connection to this remote uses.
-    for (int tries = 0; tries < 28232; ++tries) {
-      const std::uint16_t candidate = next_ephemeral_;
-      next_ephemeral_ = next_ephemeral_ >= 60999 ? cfg_.first_ephemeral_port
-                                                 : static_cast<std::uint16_t>(next_ephemeral_ + 1);
-      if (conns_.count(ConnKey{candidate, remote, port}) == 0) {
-        local_port = candidate;
-        break;
-      }
-    }
-    if (local_port == 0) return tl::unexpected(std::string("no ephemeral port left"));
-  }
+  if (local_port == 0) local_port = pick_ephemeral_port(remote, port);
+  if (local_port == 0) return tl::unexpected(std::string("no ephemeral port left"));
   const ConnKey key{local_port, remote, port};
+  if (conns_.size() >= cfg_.max_connections) return tl::unexpected(std::string("connection table full"));
   if (conns_.count(key) != 0) {
     return tl::unexpected(fmt::format("connection {}:{} -> {}:{} already exists", cfg_.ip.to_string(),
                                       local_port, remote.to_string(), port));

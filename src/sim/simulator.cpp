@@ -40,7 +40,8 @@ Host& Simulator::add_host(HostConfig config) {
   const net::MacAddr mac = config.mac;
   const PortId port = segment_.attach(mac, [this](const Arrival& a) { on_arrival(a); });
   // Hosts are constructed at time zero; their start-up (RFC 5227 probes) runs from there.
-  hosts_.push_back(std::make_unique<Host>(std::move(config), *this, isn_.source(), queue_.now()));
+  tcp::IsnSource isn = config.fixed_isn ? tcp::fixed_isn(net::SeqNum(*config.fixed_isn)) : isn_.source();
+  hosts_.push_back(std::make_unique<Host>(std::move(config), *this, std::move(isn), queue_.now()));
   if (attached_.size() <= port) attached_.resize(port + 1);
   attached_[port] = Attached{hosts_.back().get(), port, kNoEvent, net::Time::max()};
   reschedule(attached_[port]);
@@ -60,6 +61,14 @@ Host* Simulator::host_by_ip(net::Ipv4Addr ip) {
 Simulator::Attached& Simulator::attached(const Host& host) {
   for (auto& a : attached_) if (a.host == &host) return a;
   return attached_.front();  // unreachable: every host is attached in add_host
+}
+
+void Simulator::set_link_direction(const Host& from, const Host* to, const LinkParams& params) {
+  segment_.set_direction_params(attached(from).port, to ? attached(*to).port : kAnyPort, params);
+}
+
+const LinkParams& Simulator::link_params(const Host& from, const Host& to) {
+  return segment_.params(attached(from).port, attached(to).port);
 }
 
 void Simulator::at(net::Time t, Action action) {

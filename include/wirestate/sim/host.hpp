@@ -37,6 +37,10 @@ struct HostConfig {
   tcp::Config tcp;
   arp::CacheConfig arp;
   std::vector<std::pair<net::Ipv4Addr, net::MacAddr>> static_arp;  // PERMANENT entries
+  // A fixed ISN for every connection of this host (else the simulator's seeded stream).
+  std::optional<std::uint32_t> fixed_isn;
+  // Connections kept at once (a SYN beyond it is dropped, as with a full backlog).
+  std::size_t max_connections = 65536;
   // Linux net.ipv4.ip_local_port_range starts at 32768.
   std::uint16_t first_ephemeral_port = 32768;
 };
@@ -90,6 +94,8 @@ class Host {
   // Active open to remote:port from local_port (0 picks an ephemeral port).
   tl::expected<ConnKey, std::string> connect(net::Ipv4Addr remote, std::uint16_t port,
                                              std::uint16_t local_port, net::Time now);
+  // Takes the next free ephemeral port towards remote:port (0 when none is left).
+  std::uint16_t pick_ephemeral_port(net::Ipv4Addr remote, std::uint16_t port);
   // Queues bytes on a connection; what the send buffer cannot take yet is held by the
   // application and pushed as the buffer drains, like a blocking write.
   tl::expected<void, std::string> send(const ConnKey& key, std::vector<std::uint8_t> data,

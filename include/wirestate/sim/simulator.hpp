@@ -62,6 +62,10 @@ class Simulator final : public HostEnv {
   const NamedConn* connection(const std::string& name) const;
   // Replaces the link's settings from now on.
   void set_link(const LinkParams& params) { segment_.set_params(params); }
+  // Settings for frames sent by `from` (to `to`, or to anyone when to is null).
+  void set_link_direction(const Host& from, const Host* to, const LinkParams& params);
+  // The settings in force for frames from `from` to `to`.
+  const LinkParams& link_params(const Host& from, const Host& to);
   // Records an application-level fact (for steps that the runner performs itself).
   void note(trace::Event event) { record(std::move(event)); }
 

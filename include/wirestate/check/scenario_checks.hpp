@@ -1,0 +1,32 @@
+#pragma once
+// Evaluates a scenario's expectations on its run: the endpoints' own state sequences,
+// states at given times, data delivered, alerts, ARP caches at the end, packet counts
+// and ordered packet patterns.
+#include <string>
+#include <vector>
+
+#include "wirestate/check/verdict.hpp"
+#include "wirestate/scenario/scenario.hpp"
+#include "wirestate/sim/runner.hpp"
+#include "wirestate/tcp/state.hpp"
+#include "wirestate/trace/event.hpp"
+
+namespace wirestate::check {
+
+// One verdict per expectation, in the scenario's order.
+std::vector<Verdict> evaluate(const scenario::Scenario& scenario, const sim::RunResult& run);
+
+// The state sequence of one side of a connection from tcp_state events of one origin:
+// the first event's from-state when it is not CLOSED, then every to-state, with
+// consecutive repeats collapsed. Also gives the packet that caused each entry.
+struct StatePath {
+  std::vector<tcp::State> states;
+  std::vector<std::uint64_t> packets;
+};
+StatePath state_path(const std::vector<trace::Event>& events, const std::string& conn,
+                     const std::string& side, trace::Origin origin);
+
+// "[SYN_SENT, ESTABLISHED]".
+std::string to_string(const std::vector<tcp::State>& states);
+
+}  // namespace wirestate::check

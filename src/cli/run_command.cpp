@@ -1,0 +1,113 @@
+#include "cli/run_command.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "wirestate/check/scenario_checks.hpp"
+#include "wirestate/io/pcap_writer.hpp"
+#include "wirestate/scenario/load.hpp"
+#include "wirestate/sim/runner.hpp"
+#include "wirestate/trace/jsonl.hpp"
+#include "wirestate/trace/timeline.hpp"
+
+namespace wirestate::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  std::string pcap;
+  std::string events;
+  std::optional<std::uint64_t> seed;
+  bool quiet = false;
+};
+
+tl::expected<void, std::string> write_pcap(const std::string& path, const sim::Simulator& sim) {
+  auto writer = io::PcapWriter::open(path, {.link_type = 1, .precision = io::TimePrecision::kNano});
+  if (!writer) return tl::unexpected(writer.error());
+  for (const auto& f : sim.frames()) {
+    if (auto ok = writer->write(f.time, *f.bytes); !ok) return ok;
+  }
+  return writer->close();
+}
+
+int run_scenario(const RunArgs& args) {
+  auto loaded = scenario::load_file(args.scenario);
+  if (!loaded) {
+    std::fprintf(stderr, "wirestate run: %s\n", loaded.error().to_string().c_str());
+    return 2;
+  }
+  const scenario::Scenario& sc = *loaded;
+
+  // Open the outputs first: a path we cannot write is bad input, found before the run.
+  std::ofstream events_out;
+  if (!args.events.empty()) {
+    events_out.open(args.events, std::ios::trunc);
+    if (!events_out) {
+      std::fprintf(stderr, "wirestate run: cannot write events to %s\n", args.events.c_str());
+      return 2;
+    }
+  }
+
+  std::printf("scenario: %s\n", sc.name.c_str());
+  if (!sc.description.empty()) std::printf("%s\n", sc.description.c_str());
+  std::printf("\n");
+
+  sim::RunOptions options;
+  options.seed = args.seed;
+  if (!args.quiet) {
+    options.on_event = [](const trace::Event& e) {
+      std::printf("%s\n", trace::timeline_line(e, net::Time()).c_str());
+    };
+  }
+  const sim::RunResult run = sim::run(sc, options);
+  const auto verdicts = check::evaluate(sc, run);
+
+  if (!args.pcap.empty()) {
+    if (auto ok = write_pcap(args.pcap, *run.sim); !ok) {
+      std::fprintf(stderr, "wirestate run: %s\n", ok.error().c_str());
+      return 2;
+    }
+  }
+  if (events_out.is_open()) {
+    trace::JsonlWriter writer(events_out);
+    for (const auto& e : run.sim->events()) writer.write(e);
+    for (const auto& v : verdicts) {
+      writer.write({run.end, trace::VerdictEvent{v.name, v.pass, v.detail}});
+    }
+  }
+
+  std::size_t passed = 0;
+  std::printf("\nexpectations (seed %llu, %zu frames, run ended at %s):\n",
+              static_cast<unsigned long long>(run.seed), run.sim->frames().size(),
+              run.end.since_epoch().to_string().c_str());
+  for (const auto& v : verdicts) {
+    if (v.pass) ++passed;
+    std::printf("  %s  %-10s %s%s\n", v.pass ? "PASS" : "FAIL", v.pointer.c_str(), v.name.c_str(),
+                v.pass ? "" : fmt::format("\n        {}", v.detail).c_str());
+  }
+  std::printf("%zu passed, %zu failed\n", passed, verdicts.size() - passed);
+  if (!args.pcap.empty()) std::printf("wrote %s (%zu frames)\n", args.pcap.c_str(), run.sim->frames().size());
+  return passed == verdicts.size() ? 0 : 1;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Simulate a scenario: timeline, pcap, expectations");
+  cmd->add_option("SCENARIO", args->scenario, "scenario file (JSON, see docs/scenario-format.md)")->required();
+  cmd->add_option("-w,--write", args->pcap, "write the frames on the wire to this pcap file");
+  cmd->add_option("--events", args->events, "write the event trace as JSON Lines");
+  cmd->add_option("--seed", args->seed, "override the scenario's seed");
+  cmd->add_flag("-q,--quiet", args->quiet, "print only the expectations");
+  cmd->callback([args] { set_exit_code(run_scenario(*args)); });
+}
+
+}  // namespace wirestate::cli
