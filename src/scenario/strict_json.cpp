@@ -90,8 +90,12 @@ class Builder : public nlohmann::json_sax<Json> {
     if (auto col = what.find("column "); col != std::string::npos) {
       if (auto colon = what.find(": ", col); colon != std::string::npos) what = what.substr(colon + 2);
     }
-    // position is just past the offending token: point at the token's first character.
-    const std::size_t start = position - std::min(position, last_token.size());
+    // position is just past what the lexer read. A lexer error ("invalid literal", "invalid
+    // number", "invalid string") is at the last character read; a parser error ("unexpected
+    // string literal") is about a whole token: point at its first character.
+    const bool lexer_error = what.find("- invalid") != std::string::npos;
+    const std::size_t start = lexer_error ? (position == 0 ? 0 : position - 1)
+                                          : position - std::min(position, last_token.size());
     failure_ = Fail{line_column(text_, start), "valid JSON", what};
     return false;
   }
