@@ -280,6 +280,20 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const sim::RunResult
     if (!e.description.empty()) v.name = e.description + " (" + v.name + ")";
     out.push_back(std::move(v));
   }
+  // The passive observer must infer what the endpoints went through (DESIGN.md: two
+  // views of each connection, and they agree).
+  for (const auto& [name, info] : sc.conns) {
+    if (info.kind != scenario::ConnKind::kTcp) continue;
+    for (const char* side : {"client", "server"}) {
+      const auto own = state_path(run.sim->events(), name, side, trace::Origin::kEndpoint);
+      const auto seen = state_path(run.sim->events(), name, side, trace::Origin::kObserver);
+      if (own.states.empty()) continue;
+      Verdict v{fmt::format("/observer/{}/{}", name, side),
+                fmt::format("observer agrees with the {} of {}", side, name), own.states == seen.states, "", 0};
+      if (!v.pass) v.detail = fmt::format("endpoint {}, observer {}", to_string(own.states), to_string(seen.states));
+      out.push_back(std::move(v));
+    }
+  }
   // A step that could not be performed is a failure of the run itself.
   for (const auto& f : run.failures) {
     out.push_back(Verdict{f.pointer, "step performed", false, f.message, 0});

@@ -1,5 +1,6 @@
 #include "cli/run_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -61,12 +62,16 @@ int run_scenario(const RunArgs& args) {
 
   sim::RunOptions options;
   options.seed = args.seed;
-  if (!args.quiet) {
-    options.on_event = [](const trace::Event& e) {
-      std::printf("%s\n", trace::timeline_line(e, net::Time()).c_str());
-    };
-  }
   const sim::RunResult run = sim::run(sc, options);
+  if (!args.quiet) {
+    // In time order: the observer reports some changes (TIME_WAIT expiry) only when the
+    // run ends, after later frames were already recorded.
+    std::vector<const trace::Event*> timeline;
+    for (const auto& e : run.sim->events()) timeline.push_back(&e);
+    std::stable_sort(timeline.begin(), timeline.end(),
+                     [](const trace::Event* a, const trace::Event* b) { return a->time < b->time; });
+    for (const auto* e : timeline) std::printf("%s\n", trace::timeline_line(*e, net::Time()).c_str());
+  }
   const auto verdicts = check::evaluate(sc, run);
 
   if (!args.pcap.empty()) {

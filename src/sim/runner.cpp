@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "wirestate/monitor/monitor.hpp"
 #include "wirestate/wire/frame_builder.hpp"
 
 namespace wirestate::sim {
@@ -207,13 +208,76 @@ net::Time run_end(const scenario::Scenario& sc) {
   return sc.duration > net::Duration() ? net::Time() + sc.duration : natural;
 }
 
+namespace {
+
+// The passive observer's view of a run: every frame on the wire goes through the same
+// Monitor that analyzes captures; its events join the trace under the scenario's names.
+class ObserverTap {
+ public:
+  ObserverTap(const scenario::Scenario& sc, Simulator& sim) : sim_(sim), monitor_(config(sc)) {}
+
+  void on_frame(const WireFrame& f) {
+    std::vector<trace::Event> out;
+    monitor_.on_frame(monitor::FrameIn{*f.bytes, wire::LinkType::kEthernet,
+                                       static_cast<std::uint32_t>(f.bytes->size()), f.number, f.time},
+                      out);
+    forward(out);
+  }
+
+  void finish(net::Time end) {
+    std::vector<trace::Event> out;
+    monitor_.finish(end, out);
+    forward(out);
+  }
+
+ private:
+  static monitor::MonitorConfig config(const scenario::Scenario& sc) {
+    monitor::MonitorConfig c;
+    // The observer's TIME_WAIT lasts as long as the longest of the hosts' own.
+    net::Duration msl;
+    for (const auto& h : sc.hosts) msl = std::max(msl, h.tcp.msl.value_or(tcp::Config{}.msl));
+    if (!sc.hosts.empty()) c.observer.msl = msl;
+    return c;
+  }
+
+  // The scenario's name for a connection the monitor names "ip:port-ip:port".
+  std::string rename(const std::string& monitor_name) const {
+    for (const auto& [name, c] : sim_.connections()) {
+      const Host* client = const_cast<Simulator&>(sim_).host(c.client);
+      if (!client) continue;
+      const std::string expected = monitor::Monitor::connection_name(
+          tcp::Endpoint4{client->config().ip, c.client_key.local_port},
+          tcp::Endpoint4{c.client_key.remote_ip, c.client_key.remote_port});
+      if (expected == monitor_name) return name;
+    }
+    return monitor_name;
+  }
+
+  void forward(std::vector<trace::Event>& events) {
+    for (auto& e : events) {
+      if (auto* s = std::get_if<trace::TcpStateEvent>(&e.body)) s->conn = rename(s->conn);
+      if (auto* a = std::get_if<trace::AnomalyEvent>(&e.body)) a->conn = rename(a->conn);
+      sim_.note(std::move(e));
+    }
+  }
+
+  Simulator& sim_;
+  monitor::Monitor monitor_;
+};
+
+}  // namespace
+
 RunResult run(const scenario::Scenario& sc, const RunOptions& options) {
   RunResult result;
   result.seed = options.seed.value_or(sc.seed);
   result.sim = std::make_unique<Simulator>(result.seed, apply(sc.link.settings, LinkParams{}));
   Simulator& sim = *result.sim;
   if (options.on_event) sim.set_listener(options.on_event);
-  if (options.on_frame) sim.set_frame_listener(options.on_frame);
+  ObserverTap observer(sc, sim);
+  sim.set_frame_listener([&observer, &options](const WireFrame& f) {
+    observer.on_frame(f);
+    if (options.on_frame) options.on_frame(f);
+  });
   for (std::size_t i = 0; i < sc.hosts.size(); ++i) sim.add_host(host_config(sc.hosts[i], result.seed, i));
   if (!sc.link.directions.empty()) StepRunner::apply_link(sc, sim, sc.link, net::Time());
 
@@ -221,6 +285,8 @@ RunResult run(const scenario::Scenario& sc, const RunOptions& options) {
   for (std::size_t i = 0; i < sc.steps.size(); ++i) steps.schedule(sc.steps[i], i);
   result.end = run_end(sc);
   sim.run(result.end);
+  observer.finish(result.end);
+  sim.set_frame_listener(nullptr);
   return result;
 }
 
