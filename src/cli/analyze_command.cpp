@@ -1,0 +1,221 @@
+#include "cli/analyze_command.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "wirestate/io/pcap_reader.hpp"
+#include "wirestate/monitor/report.hpp"
+#include "wirestate/print/summary.hpp"
+#include "wirestate/trace/jsonl.hpp"
+
+namespace wirestate::cli {
+
+namespace {
+
+struct AnalyzeArgs {
+  std::string file;
+  std::string filter;
+  std::string events;
+  bool json = false;
+  bool packets = false;
+  std::size_t max_connections = 65536;
+};
+
+// Files at least this large show progress on a terminal.
+constexpr std::uintmax_t kProgressMinBytes = 32ULL << 20;
+constexpr std::uint64_t kProgressEvery = 1ULL << 18;  // packets between progress lines
+
+std::string path_text(const std::vector<tcp::State>& path) {
+  std::string s;
+  for (auto st : path) {
+    if (!s.empty()) s += " > ";
+    s += tcp::to_string(st);
+  }
+  return s.empty() ? "-" : s;
+}
+
+std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
+
+int run_analyze(const AnalyzeArgs& args) {
+  auto reader = io::PcapReader::open(args.file, {.filter = args.filter});
+  if (!reader) {
+    std::fprintf(stderr, "wirestate analyze: %s\n", reader.error().c_str());
+    return 2;
+  }
+  std::ofstream events_file;
+  std::unique_ptr<trace::JsonlWriter> writer;
+  if (!args.events.empty()) {
+    events_file.open(args.events, std::ios::out | std::ios::trunc);
+    if (!events_file) {
+      std::fprintf(stderr, "wirestate analyze: cannot write events file %s\n", args.events.c_str());
+      return 2;
+    }
+    writer = std::make_unique<trace::JsonlWriter>(events_file);
+  }
+
+  monitor::MonitorConfig config;
+  config.observer.max_connections = args.max_connections;
+  config.packet_events = writer && args.packets;
+  if (config.packet_events) config.summarize = print_summarizer();
+  monitor::Monitor mon(std::move(config));
+
+  std::error_code ec;
+  const std::uintmax_t file_size = std::filesystem::file_size(args.file, ec);
+  const bool progress = isatty(STDERR_FILENO) == 1 && !ec && file_size >= kProgressMinBytes;
+  std::uintmax_t bytes_read = 24;  // approximate: pcap file header + 16 bytes per record
+
+  std::vector<trace::Event> events;
+  net::Time last;
+  while (auto packet = reader->next()) {
+    const monitor::FrameIn frame{packet->data, wire::link_type_from_dlt(packet->link_type), packet->wire_len,
+                                 packet->number, packet->timestamp};
+    mon.on_frame(frame, events);
+    last = packet->timestamp;
+    if (writer) {
+      for (const auto& e : events) writer->write(e);
+    }
+    events.clear();
+    if (progress) {
+      bytes_read += packet->caplen + 16;
+      if (packet->number % kProgressEvery == 0) {
+        std::fprintf(stderr, "\ranalyzed %llu packets (%.0f%%), %zu connections tracked",
+                     static_cast<unsigned long long>(packet->number),
+                     100.0 * static_cast<double>(bytes_read) / static_cast<double>(file_size),
+                     mon.observer().size());
+      }
+    }
+  }
+  if (progress) std::fprintf(stderr, "\r\033[K");
+  mon.finish(last, events);
+  if (writer) {
+    for (const auto& e : events) writer->write(e);
+    events_file.flush();
+    if (!events_file) {
+      std::fprintf(stderr, "wirestate analyze: error writing events file %s\n", args.events.c_str());
+      return 2;
+    }
+  }
+
+  monitor::ReportSource source{args.file, args.filter, std::nullopt};
+  if (const auto& problem = reader->problem()) source.problem = problem->message;
+  if (args.json) {
+    const auto doc = monitor::report_json(mon, source);
+    const std::string text = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fputc('\n', stdout);
+  } else {
+    std::fprintf(stdout, "%s: %llu packets%s%s\n", args.file.c_str(),
+                 static_cast<unsigned long long>(mon.counters().frames),
+                 args.filter.empty() ? "" : ", filter: ", args.filter.c_str());
+    write_text_report(stdout, mon);
+  }
+  std::fflush(stdout);
+  if (source.problem) {
+    std::fprintf(stderr, "wirestate analyze: warning: %s (analyzed the %llu packets before it)\n",
+                 source.problem->c_str(), static_cast<unsigned long long>(mon.counters().frames));
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+monitor::Summarizer print_summarizer() {
+  return [](const monitor::FrameIn& frame, const wire::DecodedPacket& d) {
+    const print::FrameInfo info{frame.number, frame.time, static_cast<std::uint32_t>(frame.data.size()),
+                                d.wire_len};
+    return print::summary(info, d);
+  };
+}
+
+void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
+  const auto conns = mon.connections();
+  const auto& c = mon.counters();
+  fmt::print(out, "\nTCP connections: {}", conns.size());
+  if (c.connections_not_kept != 0) fmt::print(out, " (+{} not listed: over the report limit)", c.connections_not_kept);
+  fmt::print(out, "\n");
+  if (!conns.empty()) {
+    fmt::print(out, "{:>5}  {:<21}  {:<21}  {:>7}  {:>10}  {:>10}  {:<6}  {}\n", "id", "client", "server",
+               "packets", "bytes", "duration", "zeek", "history");
+  }
+  for (const auto& s : conns) {
+    fmt::print(out, "{:>5}  {:<21}  {:<21}  {:>7}  {:>10}  {:>9.6f}s  {:<6}  {}{}\n", s.id, endpoint_text(s.client),
+               endpoint_text(s.server), s.client_to_server.packets + s.server_to_client.packets,
+               s.client_to_server.bytes + s.server_to_client.bytes, s.duration().seconds_f(), s.conn_state,
+               s.history, s.partial ? "  (partial: capture started mid-connection)" : "");
+    fmt::print(out, "       client: {}\n", path_text(s.client_states));
+    fmt::print(out, "       server: {}\n", path_text(s.server_states));
+    std::string anomalies;
+    for (std::size_t a = 0; a < tcp::kAnomalyCount; ++a) {
+      if (s.anomalies[a] == 0) continue;
+      if (!anomalies.empty()) anomalies += ", ";
+      anomalies += fmt::format("{} {}", tcp::to_string(static_cast<tcp::Anomaly>(a)), s.anomalies[a]);
+    }
+    if (!anomalies.empty()) fmt::print(out, "       anomalies: {}\n", anomalies);
+  }
+  const auto& oc = mon.observer().counters();
+  if (oc.evicted_closed + oc.evicted_idle != 0) {
+    fmt::print(out, "  table cap {}: {} closed and {} idle connections evicted (peak {})\n",
+               mon.observer().config().max_connections, oc.evicted_closed, oc.evicted_idle, oc.peak_connections);
+  }
+
+  std::size_t alerts = 0;
+  for (const auto& a : mon.arp_alerts()) alerts += a.severity != arp::Severity::kInfo ? 1 : 0;
+  fmt::print(out, "\nARP alerts: {}\n", alerts);
+  for (const auto& a : mon.arp_alerts()) {
+    if (a.severity == arp::Severity::kInfo) continue;
+    fmt::print(out, "  #{:<6} {:<8} {:<24} {}\n", a.packet, arp::to_string(a.severity), arp::to_string(a.rule),
+               a.message);
+  }
+  const std::size_t notices = mon.arp_alerts().size() - alerts;
+  if (notices != 0) fmt::print(out, "  ({} informational: new stations)\n", notices);
+
+  const auto flows = mon.udp_flows();
+  fmt::print(out, "\nUDP flows: {}\n", flows.size());
+  for (const auto& f : flows) {
+    fmt::print(out, "{:>5}  {:<21} > {:<21}  {:>5} pkts {:>9} bytes  <  {:>5} pkts {:>9} bytes{}\n", f.id,
+               endpoint_text(f.client), endpoint_text(f.server), f.client_to_server.packets, f.client_to_server.bytes,
+               f.server_to_client.packets, f.server_to_client.bytes,
+               f.icmp_unreachable != 0 ? fmt::format("  ({} ICMP unreachable)", f.icmp_unreachable) : "");
+  }
+
+  const auto& icmp = mon.icmp();
+  fmt::print(out, "\nICMP: {} (echo request {}, echo reply {}, unreachable {}, time exceeded {}, other {})\n", c.icmp,
+             icmp.echo_request, icmp.echo_reply, icmp.dest_unreachable, icmp.time_exceeded, icmp.other);
+  const auto& rc = mon.reassembler().counters();
+  if (rc.fragments != 0) {
+    fmt::print(out, "IPv4 fragments: {} ({} datagrams reassembled, {} overlaps, {} timeouts, {} evicted)\n",
+               rc.fragments, rc.completed, rc.overlaps, rc.timeouts, rc.evictions);
+  }
+  fmt::print(out, "Malformed packets: {}", c.malformed);
+  if (!c.malformed_by_kind.empty()) {
+    std::string kinds;
+    for (const auto& [k, n] : c.malformed_by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", k, n);
+    fmt::print(out, " ({})", kinds);
+  }
+  fmt::print(out, "\nOther: {} IPv6 (not analyzed), {} other\n", c.ipv6, c.other);
+}
+
+void add_analyze_command(CLI::App& app) {
+  auto args = std::make_shared<AnalyzeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "analyze", "Analyze a pcap/pcapng file: TCP connections (both sides' states), ARP alerts, UDP flows");
+  cmd->add_option("FILE", args->file, "capture file (pcap or pcapng)")->required();
+  cmd->add_option("-f,--filter", args->filter, "BPF filter expression (libpcap syntax)");
+  cmd->add_option("--events", args->events, "write every event as JSON Lines to this file");
+  cmd->add_flag("--packets", args->packets, "with --events: also one packet event per frame");
+  cmd->add_flag("--json", args->json, "print one JSON document (see docs/analyze-json.md)");
+  cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
+  cmd->callback([args] { set_exit_code(run_analyze(*args)); });
+}
+
+}  // namespace wirestate::cli
