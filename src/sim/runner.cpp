@@ -240,24 +240,41 @@ class ObserverTap {
     return c;
   }
 
-  // The scenario's name for a connection the monitor names "ip:port-ip:port".
-  std::string rename(const std::string& monitor_name) const {
+  // The scenario's names for a connection the monitor names "ip:port-ip:port", each with
+  // whether the monitor's client is that name's server (a simultaneous open named from
+  // both ends).
+  std::vector<std::pair<std::string, bool>> names(const std::string& monitor_name) const {
+    std::vector<std::pair<std::string, bool>> out;
     for (const auto& [name, c] : sim_.connections()) {
       const Host* client = const_cast<Simulator&>(sim_).host(c.client);
       if (!client) continue;
-      const std::string expected = monitor::Monitor::connection_name(
-          tcp::Endpoint4{client->config().ip, c.client_key.local_port},
-          tcp::Endpoint4{c.client_key.remote_ip, c.client_key.remote_port});
-      if (expected == monitor_name) return name;
+      const tcp::Endpoint4 ours{client->config().ip, c.client_key.local_port};
+      const tcp::Endpoint4 theirs{c.client_key.remote_ip, c.client_key.remote_port};
+      if (monitor::Monitor::connection_name(ours, theirs) == monitor_name) out.emplace_back(name, false);
+      if (monitor::Monitor::connection_name(theirs, ours) == monitor_name) out.emplace_back(name, true);
     }
-    return monitor_name;
+    return out;
   }
 
   void forward(std::vector<trace::Event>& events) {
     for (auto& e : events) {
-      if (auto* s = std::get_if<trace::TcpStateEvent>(&e.body)) s->conn = rename(s->conn);
-      if (auto* a = std::get_if<trace::AnomalyEvent>(&e.body)) a->conn = rename(a->conn);
-      sim_.note(std::move(e));
+      std::string* conn = nullptr;
+      if (auto* s = std::get_if<trace::TcpStateEvent>(&e.body)) conn = &s->conn;
+      if (auto* a = std::get_if<trace::AnomalyEvent>(&e.body)) conn = &a->conn;
+      const auto aliases = conn ? names(*conn) : std::vector<std::pair<std::string, bool>>{};
+      if (aliases.empty()) {
+        sim_.note(std::move(e));
+        continue;
+      }
+      for (const auto& [name, flip] : aliases) {
+        trace::Event copy = e;
+        if (auto* s = std::get_if<trace::TcpStateEvent>(&copy.body)) {
+          s->conn = name;
+          if (flip) s->side = s->side == "client" ? "server" : "client";
+        }
+        if (auto* a = std::get_if<trace::AnomalyEvent>(&copy.body)) a->conn = name;
+        sim_.note(std::move(copy));
+      }
     }
   }
 

@@ -95,15 +95,19 @@ const NamedConn* Simulator::connection(const std::string& name) const {
   return it == named_.end() ? nullptr : &it->second;
 }
 
-std::pair<std::string, std::string> Simulator::name_of(const Host& host, const ConnKey& key) const {
+std::vector<std::pair<std::string, std::string>> Simulator::names_of(const Host& host, const ConnKey& key) const {
+  std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [name, c] : named_) {
-    if (c.client == host.name() && c.client_key == key) return {name, "client"};
-    if (c.server == host.name() && c.server_key == key) return {name, "server"};
+    if (c.client == host.name() && c.client_key == key) out.emplace_back(name, "client");
+    else if (c.server == host.name() && c.server_key == key) out.emplace_back(name, "server");
   }
-  // Unnamed: "local-remote" as seen from this host; the side is unknown to the name.
-  return {fmt::format("{}-{}", endpoint_text(host.config().ip, key.local_port),
-                      endpoint_text(key.remote_ip, key.remote_port)),
-          ""};
+  if (out.empty()) {
+    // Unnamed: "local-remote" as seen from this host; the side is unknown to the name.
+    out.emplace_back(fmt::format("{}-{}", endpoint_text(host.config().ip, key.local_port),
+                                 endpoint_text(key.remote_ip, key.remote_port)),
+                     "");
+  }
+  return out;
 }
 
 void Simulator::run(net::Time end) {
@@ -124,13 +128,16 @@ void Simulator::transmit(Host& host, std::vector<std::uint8_t> frame, net::Time 
 }
 
 void Simulator::tcp_event(Host& host, const ConnKey& key, const tcp::Event& event) {
-  const auto [conn, side] = name_of(host, key);
+  const auto names = names_of(host, key);
+  const std::string& conn = names.front().first;
   const std::string who = fmt::format("{} {}", host.name(), endpoint_text(host.config().ip, key.local_port));
   switch (event.kind) {
     case tcp::EventKind::kStateChange: {
       // The packet that caused it is the frame being delivered, if any.
-      record({event.time, trace::TcpStateEvent{conn, side, host.name(), event.from, event.to, event.cause,
-                                               trace::Origin::kEndpoint, delivering_}});
+      for (const auto& [name, side] : names) {
+        record({event.time, trace::TcpStateEvent{name, side, host.name(), event.from, event.to, event.cause,
+                                                 trace::Origin::kEndpoint, delivering_}});
+      }
       return;
     }
     case tcp::EventKind::kError:

@@ -106,8 +106,9 @@ class Simulator final : public HostEnv {
   Attached& attached(const Host& host);
   // The wire number of a recent frame, 0 when forgotten.
   std::uint64_t frame_number(const FramePtr& frame) const;
-  // The connection name and side for a host's connection, or a generated name.
-  std::pair<std::string, std::string> name_of(const Host& host, const ConnKey& key) const;
+  // The names and sides a host's connection has (two names in a simultaneous open,
+  // where each host named its own connect), or a generated name.
+  std::vector<std::pair<std::string, std::string>> names_of(const Host& host, const ConnKey& key) const;
 
   EventQueue queue_;
   Rng rng_;
