@@ -287,7 +287,8 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const sim::RunResult
     for (const char* side : {"client", "server"}) {
       const auto own = state_path(run.sim->events(), name, side, trace::Origin::kEndpoint);
       const auto seen = state_path(run.sim->events(), name, side, trace::Origin::kObserver);
-      if (own.states.empty()) continue;
+      // Nothing to compare when the connection never reached the wire (ARP failed).
+      if (own.states.empty() || seen.states.empty()) continue;
       Verdict v{fmt::format("/observer/{}/{}", name, side),
                 fmt::format("observer agrees with the {} of {}", side, name), own.states == seen.states, "", 0};
       if (!v.pass) v.detail = fmt::format("endpoint {}, observer {}", to_string(own.states), to_string(seen.states));

@@ -1,6 +1,7 @@
 #include "wirestate/sim/runner.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -243,16 +244,21 @@ class ObserverTap {
   // The scenario's names for a connection the monitor names "ip:port-ip:port", each with
   // whether the monitor's client is that name's server (a simultaneous open named from
   // both ends).
-  std::vector<std::pair<std::string, bool>> names(const std::string& monitor_name) const {
-    std::vector<std::pair<std::string, bool>> out;
+  std::vector<std::pair<std::string, bool>> names(const std::string& monitor_name, net::Time t) const {
+    std::vector<const NamedConn*> matching;
+    std::map<const NamedConn*, bool> flipped;
     for (const auto& [name, c] : sim_.connections()) {
       const Host* client = const_cast<Simulator&>(sim_).host(c.client);
       if (!client) continue;
       const tcp::Endpoint4 ours{client->config().ip, c.client_key.local_port};
       const tcp::Endpoint4 theirs{c.client_key.remote_ip, c.client_key.remote_port};
-      if (monitor::Monitor::connection_name(ours, theirs) == monitor_name) out.emplace_back(name, false);
-      if (monitor::Monitor::connection_name(theirs, ours) == monitor_name) out.emplace_back(name, true);
+      if (monitor::Monitor::connection_name(ours, theirs) == monitor_name) flipped[&c] = false;
+      else if (monitor::Monitor::connection_name(theirs, ours) == monitor_name) flipped[&c] = true;
+      else continue;
+      matching.push_back(&c);
     }
+    std::vector<std::pair<std::string, bool>> out;
+    for (const auto* c : sim_.current(matching, t)) out.emplace_back(c->name, flipped[c]);
     return out;
   }
 
@@ -261,7 +267,7 @@ class ObserverTap {
       std::string* conn = nullptr;
       if (auto* s = std::get_if<trace::TcpStateEvent>(&e.body)) conn = &s->conn;
       if (auto* a = std::get_if<trace::AnomalyEvent>(&e.body)) conn = &a->conn;
-      const auto aliases = conn ? names(*conn) : std::vector<std::pair<std::string, bool>>{};
+      const auto aliases = conn ? names(*conn, e.time) : std::vector<std::pair<std::string, bool>>{};
       if (aliases.empty()) {
         sim_.note(std::move(e));
         continue;

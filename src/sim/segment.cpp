@@ -76,8 +76,15 @@ void Segment::learn(net::MacAddr src, PortId port, net::Time now) {
     return;
   }
   if (macs_.size() >= mac_table_size_) {
-    // Ageing is the eviction rule: make room from expired entries, else do not learn.
-    std::erase_if(macs_, [&](const auto& kv) { return now - kv.second.last_seen > mac_ageing_; });
+    // Ageing is the eviction rule: make room from expired entries, else do not learn. A
+    // sweep also finds when the next entry can expire, so a MAC flood against a full table
+    // does not rescan it for every frame.
+    if (now >= next_sweep_) {
+      std::erase_if(macs_, [&](const auto& kv) { return now - kv.second.last_seen > mac_ageing_; });
+      net::Time oldest = now;
+      for (const auto& kv : macs_) oldest = std::min(oldest, kv.second.last_seen);
+      next_sweep_ = oldest + mac_ageing_ + net::Duration::nanoseconds(1);
+    }
     if (macs_.size() >= mac_table_size_) {
       ++stats_.mac_table_full;
       return;
@@ -119,7 +126,7 @@ TransmitResult Segment::transmit(PortId from, std::vector<std::uint8_t> bytes, n
 
   // The sender's transmit queue: FIFO serialization, bounded.
   Port& port = ports_[from];
-  std::erase_if(port.in_flight, [&](net::Time end) { return end <= now; });
+  while (!port.in_flight.empty() && port.in_flight.front() <= now) port.in_flight.pop_front();
   if (port.in_flight.size() >= sender.tx_queue_frames) {
     return refuse(DropReason::kQueueFull, stats_.dropped_queue);
   }

@@ -84,6 +84,7 @@ void Simulator::name_connection(const std::string& name, const Host& client, con
   c.client = client.name();
   c.client_key = key;
   c.server_key = ConnKey{key.remote_port, client.config().ip, key.local_port};
+  c.opened = queue_.now();
   for (const auto& h : hosts_) {
     if (h->config().ip == key.remote_ip) c.server = h->name();
   }
@@ -95,11 +96,28 @@ const NamedConn* Simulator::connection(const std::string& name) const {
   return it == named_.end() ? nullptr : &it->second;
 }
 
+std::vector<const NamedConn*> Simulator::current(const std::vector<const NamedConn*>& matching, net::Time t) const {
+  std::optional<net::Time> latest;
+  for (const auto* c : matching) {
+    if (c->opened <= t && (!latest || c->opened > *latest)) latest = c->opened;
+  }
+  std::vector<const NamedConn*> out;
+  for (const auto* c : matching) {
+    if (latest && c->opened == *latest) out.push_back(c);
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> Simulator::names_of(const Host& host, const ConnKey& key) const {
-  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<const NamedConn*> matching;
   for (const auto& [name, c] : named_) {
-    if (c.client == host.name() && c.client_key == key) out.emplace_back(name, "client");
-    else if (c.server == host.name() && c.server_key == key) out.emplace_back(name, "server");
+    if ((c.client == host.name() && c.client_key == key) || (c.server == host.name() && c.server_key == key)) {
+      matching.push_back(&c);
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto* c : current(matching, queue_.now())) {
+    out.emplace_back(c->name, c->client == host.name() && c->client_key == key ? "client" : "server");
   }
   if (out.empty()) {
     // Unnamed: "local-remote" as seen from this host; the side is unknown to the name.

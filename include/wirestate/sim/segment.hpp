@@ -16,6 +16,7 @@
 //    delivery or loss of it is reported (feed it to the pcap writer and the monitor).
 //  - the drop handler sees every drop, with its reason (the diagram draws lost frames).
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -130,7 +131,7 @@ class Segment {
     net::MacAddr mac;
     ReceiveFn on_receive;
     net::Time busy_until;                 // end of the last serialization
-    std::vector<net::Time> in_flight;     // serialization end times still in the queue
+    std::deque<net::Time> in_flight;      // serialization end times still queued (ascending)
   };
   struct Learned {
     PortId port = 0;
@@ -149,6 +150,7 @@ class Segment {
   std::unordered_map<net::MacAddr, Learned> macs_;
   std::size_t mac_table_size_;
   net::Duration mac_ageing_;
+  net::Time next_sweep_;  // no expired entry exists before this time (full-table sweeps)
   std::map<std::pair<PortId, PortId>, net::Time> last_arrival_;  // FIFO per direction
   TapFn tap_;
   DropFn on_drop_;

@@ -39,6 +39,7 @@ struct NamedConn {
   std::string server;
   ConnKey client_key;  // as the client names it
   ConnKey server_key;  // as the server names it
+  net::Time opened;    // when the name was given: it names the 4-tuple from then on
 };
 
 class Simulator final : public HostEnv {
@@ -77,6 +78,9 @@ class Simulator final : public HostEnv {
   const std::vector<trace::Event>& events() const noexcept { return events_; }
   const std::vector<WireFrame>& frames() const noexcept { return frames_; }
   const std::map<std::string, NamedConn>& connections() const noexcept { return named_; }
+  // Of the named connections that match, those named most recently at or before t (a
+  // reused 4-tuple belongs to its latest name; a simultaneous open has two names at once).
+  std::vector<const NamedConn*> current(const std::vector<const NamedConn*>& matching, net::Time t) const;
   const SegmentStats& link_stats() const noexcept { return segment_.stats(); }
 
   // Called with every event as it is recorded (live timeline printing, monitors).
