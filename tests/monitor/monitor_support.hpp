@@ -1,0 +1,48 @@
+#pragma once
+// Helpers for the monitor tests: run a capture file through a Monitor, craft frames.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wirestate/monitor/monitor.hpp"
+#include "wirestate/wire/frame_builder.hpp"
+
+namespace wirestate::monitor::testing {
+
+// A monitor that has read a whole file (and been finished), with every event it emitted.
+struct FileRun {
+  Monitor monitor;
+  std::vector<trace::Event> events;
+  std::uint64_t packets = 0;
+  bool read_ok = true;           // the file opened
+  bool complete = true;          // no truncation / bad record
+  std::string error;
+};
+
+// Reads path (pcap/pcapng) through io::PcapReader into a fresh Monitor.
+FileRun run_file(const std::string& path, MonitorConfig config = {});
+
+// The names of a state path ("CLOSED", "SYN_SENT", ...).
+std::vector<std::string> names_of(const std::vector<tcp::State>& path);
+
+// The observer's tcp_state events of one connection and side, in order.
+std::vector<trace::TcpStateEvent> state_events(const std::vector<trace::Event>& events, const std::string& conn,
+                                               const std::string& side);
+
+// Crafting: Ethernet + IPv4 + TCP between 10.0.0.1 (02:..:01) and 10.0.0.2 (02:..:02).
+struct Crafter {
+  // One TCP frame; from_client picks the direction; flags as tcpdump prints them.
+  std::vector<std::uint8_t> tcp(bool from_client, std::string_view flags, std::uint32_t seq, std::uint32_t ack,
+                                std::vector<std::uint8_t> payload = {}, std::uint16_t client_port = 40000,
+                                std::uint16_t server_port = 80);
+  std::vector<std::uint8_t> udp(bool from_client, std::size_t payload_len, std::uint16_t client_port = 5353,
+                                std::uint16_t server_port = 53);
+  // Feeds a frame numbered packets+1 at `ms` milliseconds.
+  void feed(Monitor& m, const std::vector<std::uint8_t>& frame, double ms, std::vector<trace::Event>& out);
+  std::uint64_t packets = 0;
+};
+
+// tcpdump flags ("S", "S.", ".", "P.", "F.", "R", "R.") as TcpFlags.
+wire::TcpFlags flags_of(std::string_view text);
+
+}  // namespace wirestate::monitor::testing
