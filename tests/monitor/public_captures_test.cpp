@@ -62,7 +62,9 @@ TEST_P(PublicCaptureTest, AnalyzedWithoutCrashAndTheBooksBalance) {
   if (run.complete && cap.tshark_rc == 0 && cap.tshark_packets >= 0) {
     // libpcap skips pcapng blocks tshark reads (e.g. the obsolete Packet Block in test018).
     EXPECT_LE(static_cast<std::int64_t>(c.frames), cap.tshark_packets) << cap.file;
-    if (cap.tshark_packets > 0) EXPECT_GT(c.frames, 0U) << cap.file;
+    if (cap.tshark_packets > 0) {
+      EXPECT_GT(c.frames, 0U) << cap.file;
+    }
   }
   const auto conns = run.monitor.connections();
   std::uint64_t packets = 0;
