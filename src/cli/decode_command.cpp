@@ -65,8 +65,8 @@ int run_decode(const DecodeArgs& args) {
       const print::FrameInfo frame{packet->number, packet->timestamp, packet->caplen,
                                    packet->wire_len};
       if (args.json) {
-        out.text() += print::to_json(frame, *decoded).dump(-1, ' ', false,
-                                                           nlohmann::json::error_handler_t::replace);
+        out.text() += print::to_json(frame, *decoded)
+                          .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
       } else {
         print::append_summary(out.text(), frame, *decoded, time_format);
       }

@@ -1,4 +1,4 @@
-#include "decode/oracle_support.hpp"
+#include "cli/oracle_support.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -14,7 +14,7 @@
 
 #include <gtest/gtest.h>
 
-#include "decode/oracle_support.hpp"
+#include "cli/oracle_support.hpp"
 #include "wirestate/io/pcap_reader.hpp"
 #include "wirestate/print/json.hpp"
 #include "wirestate/wire/decode.hpp"
