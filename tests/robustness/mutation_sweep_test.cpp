@@ -1,0 +1,172 @@
+// The mutation sweep: every capture under ../shared/pcaps is mutated the way
+// `editcap -E` mutates (seeded), then decoded, printed and analyzed by the Monitor, in
+// two ways per mutant: (1) packet bytes mutated, the capture's records kept; (2) the
+// whole file image mutated (pcap/pcapng headers too) and read back through libpcap.
+// Nothing may crash or trip a sanitizer; per file, what is read and kept is bounded by
+// the file's size and the monitor's caps (asserted on counts, never on times).
+//
+// WIRESTATE_MUTANTS (default 4) sets the mutants of each kind per capture, so the
+// default run processes 2 * 4 * (number of captures) mutated files.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "robustness/harnesses_support.hpp"
+#include "robustness/mutation_support.hpp"
+#include "wirestate/io/pcap_reader.hpp"
+#include "wirestate/monitor/monitor.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace wirestate;
+
+constexpr double kByteErrorProbability = 0.02;  // editcap -E 0.02
+
+int mutants_per_kind() {
+  const char* v = std::getenv("WIRESTATE_MUTANTS");
+  const int n = v != nullptr ? std::atoi(v) : 4;
+  return n > 0 ? n : 4;
+}
+
+std::vector<fs::path> captures() {
+  std::vector<fs::path> out;
+  const fs::path root(WIRESTATE_SHARED_PCAPS);
+  if (!fs::is_directory(root)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    const auto ext = e.path().extension();
+    if (e.is_regular_file() && (ext == ".pcap" || ext == ".pcapng" || ext == ".cap")) {
+      out.push_back(e.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Record {
+  std::vector<std::uint8_t> data;
+  std::uint32_t wire_len = 0;
+  int link_type = 1;
+  net::Time time;
+};
+
+// The records libpcap reads from a file (up to the first problem).
+std::vector<Record> read_records(const std::string& path) {
+  std::vector<Record> out;
+  auto reader = io::PcapReader::open(path);
+  if (!reader) return out;
+  while (auto p = reader->next()) {
+    out.push_back({{p->data.begin(), p->data.end()}, p->wire_len, p->link_type, p->timestamp});
+  }
+  return out;
+}
+
+// What one mutated file cost: records analyzed, and the monitor's state at the end.
+struct SweepResult {
+  std::size_t records = 0;
+  std::size_t connections = 0;
+};
+
+// Decodes and prints every record, runs them through a Monitor with default limits, and
+// checks the limits after every frame.
+SweepResult analyze(const std::vector<Record>& records) {
+  monitor::Monitor m;
+  std::vector<trace::Event> events;
+  net::Time last;
+  std::uint64_t n = 0;
+  for (const auto& r : records) {
+    fuzz::decode_and_print(r.data, wire::link_type_from_dlt(r.link_type), r.wire_len, true);
+    monitor::FrameIn f;
+    f.data = r.data;
+    f.link = wire::link_type_from_dlt(r.link_type);
+    f.wire_len = r.wire_len;
+    f.number = ++n;
+    f.time = std::max(last, r.time);  // the monitor wants time order; mutated stamps may not be
+    last = f.time;
+    events.clear();
+    m.on_frame(f, events);
+    fuzz::check_monitor(m);
+  }
+  events.clear();
+  m.finish(last + net::Duration::seconds(300), events);
+  return {records.size(), m.connections().size()};
+}
+
+class MutationSweep : public ::testing::TestWithParam<fs::path> {};
+
+TEST_P(MutationSweep, MutantsDecodeAndAnalyzeWithinBounds) {
+  const auto path = GetParam();
+  const auto name = fs::relative(path, WIRESTATE_SHARED_PCAPS).string();
+  std::ifstream in(path, std::ios::binary);
+  const std::vector<std::uint8_t> image{std::istreambuf_iterator<char>(in), {}};
+  const auto original = read_records(path.string());
+  const int k = mutants_per_kind();
+  std::size_t files = 0, changed = 0;
+
+  // (1) packet bytes mutated, records kept.
+  for (int i = 0; i < k; ++i) {
+    std::mt19937_64 rng(robustness::seed_of(name, static_cast<std::uint64_t>(i)));
+    auto records = original;
+    for (auto& r : records) changed += robustness::mutate(r.data, kByteErrorProbability, rng);
+    const auto res = analyze(records);
+    // One connection needs at least one TCP segment.
+    EXPECT_LE(res.connections, original.size()) << name << " packet mutant " << i;
+    ++files;
+  }
+
+  // (2) the whole file image mutated, read back through libpcap.
+  for (int i = 0; i < k; ++i) {
+    std::mt19937_64 rng(robustness::seed_of(name, 1000U + static_cast<std::uint64_t>(i)));
+    auto bytes = image;
+    changed += robustness::mutate(bytes, kByteErrorProbability, rng);
+    fuzz::MemFile file(bytes.data(), bytes.size());
+    const auto records = read_records(file.path());
+    // A pcap record takes at least its 16-byte header, a pcapng block at least 12 bytes.
+    EXPECT_LE(records.size(), bytes.size() / 12 + 1) << name << " file mutant " << i;
+    std::size_t held = 0;
+    for (const auto& r : records) held += r.data.size();
+    EXPECT_LE(held, bytes.size()) << "records hold more bytes than the file " << name;
+    const auto res = analyze(records);
+    EXPECT_LE(res.connections, records.size());
+    EXPECT_EQ(fuzz::read_and_decode(file.path()), std::min<std::uint64_t>(records.size(), fuzz::kMaxPacketsPerFile));
+    ++files;
+  }
+  EXPECT_EQ(files, static_cast<std::size_t>(2 * k));
+  RecordProperty("mutated_files", static_cast<int>(files));
+  RecordProperty("bytes_changed", static_cast<int>(changed));
+}
+
+std::string capture_name(const ::testing::TestParamInfo<fs::path>& info) {
+  auto name = fs::relative(info.param, WIRESTATE_SHARED_PCAPS).string();
+  for (auto& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedPcaps, MutationSweep, ::testing::ValuesIn(captures()), capture_name);
+
+// The sweep has something to sweep (an empty ../shared/pcaps would pass vacuously).
+TEST(MutationSweepCorpus, HasAtLeastOneHundredCaptures) {
+  EXPECT_GE(captures().size(), 100U) << "captures under " << WIRESTATE_SHARED_PCAPS;
+}
+
+// The mutator changes about prob of the bytes and is reproducible from its seed.
+TEST(MutationSweepCorpus, MutatorIsSeededAndNearItsRate) {
+  std::vector<std::uint8_t> a(100000, 0x55), b(100000, 0x55);
+  std::mt19937_64 r1(robustness::seed_of("x", 1)), r2(robustness::seed_of("x", 1));
+  const auto n = robustness::mutate(a, 0.02, r1);
+  robustness::mutate(b, 0.02, r2);
+  EXPECT_EQ(a, b);
+  EXPECT_GT(n, 1500U);
+  EXPECT_LT(n, 2500U);
+}
+
+}  // namespace
