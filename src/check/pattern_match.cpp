@@ -121,7 +121,8 @@ bool PatternMatcher::matches(const scenario::PacketPattern& p, const wire::Decod
     }
     case Kind::kUdp:
       if (!pkt.udp) return false;
-      return !p.length || pkt.payload.size() == *p.length;
+      // The datagram's own length (a first fragment carries only part of the payload).
+      return !p.length || pkt.udp->length() - wire::UdpView::kHeaderLen == *p.length;
     case Kind::kArp: {
       if (!pkt.arp) return false;
       auto arp = pkt.arp->to_repr();
@@ -176,7 +177,7 @@ std::string PatternMatcher::describe(const wire::DecodedPacket& pkt) const {
                        wire::tcpdump_flags(t.flags()), t.seq().value() - isn(fwd).value_or(0),
                        t.ack().value() - isn(rev).value_or(0), t.window(), pkt.payload.size());
   }
-  if (pkt.udp) return fmt::format("{} > {} udp length {}", src, dst, pkt.payload.size());
+  if (pkt.udp) return fmt::format("{} > {} udp length {}", src, dst, pkt.udp->length() - wire::UdpView::kHeaderLen);
   if (pkt.icmp) return fmt::format("{} > {} icmp type {} code {}", src, dst, pkt.icmp->type(), pkt.icmp->code());
   return fmt::format("{} > {} ip proto {}", src, dst, pkt.ipv4->protocol());
 }

@@ -18,12 +18,14 @@ constexpr std::uint8_t kProtoTcp = 6;
 constexpr std::uint8_t kProtoUdp = 17;
 }  // namespace
 
-Host::Host(HostConfig config, HostEnv& env, tcp::IsnSource isn, net::Time now)
+Host::Host(HostConfig config, HostEnv& env, tcp::IsnSource isn)
     : cfg_(std::move(config)),
       env_(env),
       isn_(std::move(isn)),
       arp_(cfg_.arp, cfg_.mac, cfg_.ip),
-      next_ephemeral_(cfg_.first_ephemeral_port) {
+      next_ephemeral_(cfg_.first_ephemeral_port) {}
+
+void Host::start(net::Time now) {
   for (const auto& [ip, mac] : cfg_.static_arp) arp_.add_static(ip, mac, now, arp_out_);
   arp_.start(now, arp_out_);
   flush_arp_outputs(now);

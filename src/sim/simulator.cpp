@@ -41,9 +41,10 @@ Host& Simulator::add_host(HostConfig config) {
   const PortId port = segment_.attach(mac, [this](const Arrival& a) { on_arrival(a); });
   // Hosts are constructed at time zero; their start-up (RFC 5227 probes) runs from there.
   tcp::IsnSource isn = config.fixed_isn ? tcp::fixed_isn(net::SeqNum(*config.fixed_isn)) : isn_.source();
-  hosts_.push_back(std::make_unique<Host>(std::move(config), *this, std::move(isn), queue_.now()));
+  hosts_.push_back(std::make_unique<Host>(std::move(config), *this, std::move(isn)));
   if (attached_.size() <= port) attached_.resize(port + 1);
   attached_[port] = Attached{hosts_.back().get(), port, kNoEvent, net::Time::max()};
+  hosts_.back()->start(queue_.now());
   reschedule(attached_[port]);
   return *hosts_.back();
 }

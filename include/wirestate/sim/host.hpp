@@ -75,7 +75,10 @@ struct PingStats {
 
 class Host {
  public:
-  Host(HostConfig config, HostEnv& env, tcp::IsnSource isn, net::Time now);
+  Host(HostConfig config, HostEnv& env, tcp::IsnSource isn);
+  // Brings the NIC up: static ARP entries, then the configured RFC 5227 start-up. Call
+  // once the host can transmit (attached to the segment).
+  void start(net::Time now);
 
   const HostConfig& config() const noexcept { return cfg_; }
   const std::string& name() const noexcept { return cfg_.name; }
