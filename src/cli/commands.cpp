@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/analyze_command.hpp"
+#include "cli/capture_command.hpp"
 #include "cli/decode_command.hpp"
 #include "cli/run_command.hpp"
 
@@ -13,6 +14,7 @@ void register_commands(CLI::App& app) {
   (void)app;  // subcommands are added here as their modules land
   add_decode_command(app);
   add_analyze_command(app);
+  add_capture_command(app);
   add_run_command(app);
 }
 
