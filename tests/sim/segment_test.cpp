@@ -317,3 +317,31 @@ TEST(SegmentLoss, DifferentSeedDifferentDeliveries) {
 
 }  // namespace
 }  // namespace wirestate::sim
+
+namespace wirestate::sim {
+namespace {
+
+TEST(SegmentMacTable, FullTableMakesRoomFromExpiredEntries) {
+  EventQueue queue;
+  Rng rng(1);
+  Segment seg(queue, rng, LinkParams{}, 1);
+  seg.attach(kA, nullptr);
+  seg.attach(kB, nullptr);
+  auto bcast = [](MacAddr src) {
+    std::vector<std::uint8_t> f(60, 0);
+    MacAddr::broadcast().write_to(f.data());
+    src.write_to(f.data() + 6);
+    return f;
+  };
+  seg.transmit(0, bcast(kA), Time());
+  seg.transmit(1, bcast(kB), Time() + Duration::seconds(10));  // full: B not learned
+  EXPECT_FALSE(seg.learned_port(kB, Time() + Duration::seconds(10)));
+  const Time later = Time() + Duration::seconds(301);               // A has aged out
+  seg.transmit(1, bcast(kB), later);
+  EXPECT_EQ(seg.learned_port(kB, later), PortId{1});
+  EXPECT_FALSE(seg.learned_port(kA, later));
+  EXPECT_EQ(seg.stats().mac_table_full, 1u);
+}
+
+}  // namespace
+}  // namespace wirestate::sim
