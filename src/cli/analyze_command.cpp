@@ -26,6 +26,7 @@ struct AnalyzeArgs {
   std::string events;
   bool json = false;
   bool packets = false;
+  bool no_checksums = false;
   std::size_t max_connections = 65536;
 };
 
@@ -63,6 +64,7 @@ int run_analyze(const AnalyzeArgs& args) {
 
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
+  config.verify_checksums = !args.no_checksums;
   config.packet_events = writer && args.packets;
   if (config.packet_events) config.summarize = print_summarizer();
   monitor::Monitor mon(std::move(config));
@@ -118,6 +120,7 @@ int run_analyze(const AnalyzeArgs& args) {
     write_text_report(stdout, mon);
   }
   std::fflush(stdout);
+  warn_if_offloaded(mon, "analyze");
   if (source.problem) {
     std::fprintf(stderr, "wirestate analyze: warning: %s (analyzed the %llu packets before it)\n",
                  source.problem->c_str(), static_cast<unsigned long long>(mon.counters().frames));
@@ -127,6 +130,19 @@ int run_analyze(const AnalyzeArgs& args) {
 }
 
 }  // namespace
+
+void warn_if_offloaded(const monitor::Monitor& mon, const char* command) {
+  // Zeek's heuristic: many bad checksums mean the capture host offloads checksumming, so
+  // its own outgoing segments were captured before the NIC filled the checksum in.
+  const auto bad = mon.observer().counters().bad_checksum;
+  const auto segments = mon.observer().counters().segments;
+  if (segments >= 10 && bad * 20 >= segments) {
+    std::fprintf(stderr,
+                 "wirestate %s: warning: %llu of %llu TCP segments have bad checksums and moved no state; "
+                 "likely checksum offload on the capturing host: use -K to skip verification\n",
+                 command, static_cast<unsigned long long>(bad), static_cast<unsigned long long>(segments));
+  }
+}
 
 monitor::Summarizer print_summarizer() {
   return [](const monitor::FrameIn& frame, const wire::DecodedPacket& d) {
@@ -212,6 +228,8 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("-f,--filter", args->filter, "BPF filter expression (libpcap syntax)");
   cmd->add_option("--events", args->events, "write every event as JSON Lines to this file");
   cmd->add_flag("--packets", args->packets, "with --events: also one packet event per frame");
+  cmd->add_flag("-K,--dont-verify-checksums", args->no_checksums,
+                "do not verify IP/TCP/UDP checksums (captures taken on a host with checksum offload)");
   cmd->add_flag("--json", args->json, "print one JSON document (see docs/analyze-json.md)");
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));

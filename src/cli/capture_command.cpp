@@ -30,6 +30,7 @@ struct CaptureArgs {
   std::uint64_t count = 0;   // 0 = unlimited
   double duration = 0;       // seconds; 0 = unlimited
   bool quiet = false;        // no live event lines
+  bool verify_checksums = false;
   std::size_t max_connections = 65536;
 };
 
@@ -96,6 +97,9 @@ int run_capture(const CaptureArgs& args) {
 
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
+  // The capturing host's own segments are captured before the NIC computes their
+  // checksums (offload), so live capture does not verify them unless asked.
+  config.verify_checksums = args.verify_checksums;
   monitor::Monitor mon(std::move(config));
   const wire::LinkType link = wire::link_type_from_dlt(capture->link_type());
 
@@ -158,6 +162,7 @@ int run_capture(const CaptureArgs& args) {
 
   write_text_report(stdout, mon);
   std::fflush(stdout);
+  if (args.verify_checksums) warn_if_offloaded(mon, "capture");
   // tcpdump's closing lines, with pcap_stats(3PCAP) figures.
   std::fprintf(stderr, "%llu packets captured\n", static_cast<unsigned long long>(packets));
   if (auto s = capture->stats()) {
@@ -187,6 +192,8 @@ void add_capture_command(CLI::App& app) {
   cmd->add_option("-c,--count", args->count, "stop after N packets");
   cmd->add_option("--duration", args->duration, "stop after S seconds")->check(CLI::NonNegativeNumber);
   cmd->add_option("--events", args->events, "write every event as JSON Lines to this file");
+  cmd->add_flag("--verify-checksums", args->verify_checksums,
+                "verify checksums (off by default: this host's outgoing packets are captured before offload)");
   cmd->add_flag("-q,--quiet", args->quiet, "no live event lines, only the final report");
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
