@@ -10,13 +10,14 @@ namespace {
 
 constexpr const char* kPageCss = R"(
 body{margin:0;font-family:'DejaVu Sans','Liberation Sans',Arial,sans-serif;background:#f4f6f9;color:#1b1b1b}
-#wrap{display:flex;align-items:flex-start}
-#diagram{flex:1 1 auto;overflow:auto;padding:8px}
-#diagram svg{background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.15)}
-#panel{flex:0 0 380px;position:sticky;top:0;height:100vh;overflow:auto;background:#fff;border-left:1px solid #ccd;padding:10px 12px;box-sizing:border-box}
-#panel h2{font-size:14px;margin:0 0 6px}
+#diagram{padding:8px;overflow:auto}
+#diagram svg{background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.15);max-width:100%;height:auto}
+#panel{position:fixed;right:12px;bottom:12px;width:460px;max-height:60vh;overflow:auto;background:#fff;border:1px solid #99a;box-shadow:0 2px 10px rgba(0,0,0,.25);padding:8px 10px;display:none;z-index:5}
+#panel h2{font-size:13px;margin:0 0 6px}
+#panel button{float:right;border:none;background:none;font-size:16px;cursor:pointer}
 #panel pre,#tip pre{font-family:'DejaVu Sans Mono',monospace;font-size:11px;white-space:pre-wrap;margin:0}
 #tip{position:fixed;display:none;max-width:560px;background:#fffef5;border:1px solid #b9a648;box-shadow:0 2px 8px rgba(0,0,0,.2);padding:6px 8px;pointer-events:none;z-index:10}
+#hint{font-size:12px;color:#666;margin:8px 8px 0}
 g.arrow,g.state{cursor:pointer}
 g.arrow:hover .body,g.arrow.selected .body{stroke-width:3.2}
 g.state:hover rect,g.state.selected rect{stroke-width:2.5}
@@ -33,6 +34,12 @@ window.addEventListener('error', function (e) {
   var tip = document.getElementById('tip');
   var tipText = document.getElementById('tip-text');
   var panelText = document.getElementById('panel-text');
+  var panel = document.getElementById('panel');
+  document.getElementById('panel-close').addEventListener('click', function () {
+    panel.style.display = 'none';
+    if (selected) selected.classList.remove('selected');
+    selected = null;
+  });
   var selected = null;
   function textOf(g) { return details[g.getAttribute('data-key')] || ''; }
   function place(e) {
@@ -53,8 +60,15 @@ window.addEventListener('error', function (e) {
         selected = g;
         g.classList.add('selected');
         panelText.textContent = textOf(g);
+        panel.style.display = 'block';
       });
     })(items[i]);
+  }
+  // "page.html#frame=8" opens frame 8's details (links from a report, the headless test).
+  var m = /^#frame=(\d+)$/.exec(window.location.hash);
+  if (m) {
+    var target = document.querySelector('g.arrow[data-number="' + m[1] + '"]');
+    if (target) target.dispatchEvent(new MouseEvent('click'));
   }
   document.documentElement.setAttribute('data-items', String(items.length));
   document.documentElement.setAttribute('data-ready', 'ok');
@@ -71,9 +85,10 @@ std::string to_html(const Ladder& ladder) {
   const std::string title = ladder.title.empty() ? "wirestate ladder" : ladder.title;
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<title>" + detail::xml_escape(title) + "</title>\n<style>" + kPageCss + "</style>\n</head>\n<body>\n";
-  out += "<div id=\"wrap\"><div id=\"diagram\">\n" + drawing.svg + "</div>\n";
-  out += "<aside id=\"panel\"><h2>Frame details</h2><pre id=\"panel-text\">Hover over an arrow or a state to see its "
-         "decode; click to keep it here.</pre></aside></div>\n";
+  out += "<p id=\"hint\">Hover over an arrow or a state for its full decode; click to keep it open.</p>\n";
+  out += "<div id=\"diagram\">\n" + drawing.svg + "</div>\n";
+  out += "<aside id=\"panel\"><button id=\"panel-close\" title=\"close\">×</button><h2>Details</h2>"
+         "<pre id=\"panel-text\"></pre></aside>\n";
   out += "<div id=\"tip\"><pre id=\"tip-text\"></pre></div>\n";
   out += "<script type=\"application/json\" id=\"ws-details\">" + json + "</script>\n";
   out += std::string("<script>") + kScript + "</script>\n</body>\n</html>\n";

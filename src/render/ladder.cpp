@@ -292,7 +292,7 @@ class Builder {
     struct Pending { Row row; std::size_t event; };
     std::vector<Pending> rows;
     for (std::size_t i = 0; i < sec.arrows.size(); ++i)
-      rows.push_back({Row{Row::Kind::kArrow, i, sec.arrows[i].sent, {}}, arrow_event[i]});
+      rows.push_back({Row{Row::Kind::kArrow, i, sec.arrows[i].sent, {}}, 2 * arrow_event[i]});
 
     for (std::size_t ei = 0; ei < events_.size(); ++ei) {
       const auto& e = events_[ei];
@@ -308,7 +308,14 @@ class Builder {
         m.time = e.time;
         m.origin = s->origin;
         anchor(m, s->packet, sec, arrow_of);
-        if (m.anchor == Anchor::kOwnRow) rows.push_back({Row{Row::Kind::kState, sec.states.size(), e.time, {}}, ei});
+        // Observer events come when inferred, not when the state changed: they sort
+        // against their frame. The endpoint's own events sort by their time.
+        Pending row{Row{Row::Kind::kState, sec.states.size(), e.time, {}}, 2 * ei};
+        if (m.origin == trace::Origin::kObserver && m.anchor != Anchor::kOwnRow) {
+          row.row.time = sec.arrows[m.arrow].sent;
+          row.event = 2 * arrow_event[m.arrow] + (m.anchor == Anchor::kArrowEnd ? 1 : 0) - (m.anchor == Anchor::kArrowStart ? 1 : 0);
+        }
+        rows.push_back(row);
         sec.states.push_back(std::move(m));
       } else if (const auto* al = std::get_if<trace::AlertEvent>(&e.body)) {
         const std::string text = al->severity + " " + al->rule + ": " + al->message;
@@ -317,7 +324,7 @@ class Builder {
           sec.arrows[a->second].alerts.push_back(text);
           sec.arrows[a->second].alert = sec.arrows[a->second].alert || alarm;
         } else if (!ids && alarm) {
-          rows.push_back({Row{Row::Kind::kNote, sec.notes.size(), e.time, {}}, ei});
+          rows.push_back({Row{Row::Kind::kNote, sec.notes.size(), e.time, {}}, 2 * ei});
           sec.notes.push_back(Note{e.time, text, true});
         }
       } else if (const auto* an = std::get_if<trace::AnomalyEvent>(&e.body)) {
@@ -326,7 +333,7 @@ class Builder {
           sec.arrows[a->second].anomalies.push_back(text);
           if (an->name.find("retransmission") != std::string::npos) sec.arrows[a->second].retransmission = true;
         } else if (!ids || (alias_.count(an->conn) && ids->count(alias_.at(an->conn)))) {
-          rows.push_back({Row{Row::Kind::kNote, sec.notes.size(), e.time, {}}, ei});
+          rows.push_back({Row{Row::Kind::kNote, sec.notes.size(), e.time, {}}, 2 * ei});
           sec.notes.push_back(Note{e.time, text, false});
         }
       }

@@ -92,6 +92,7 @@ Layout layout(const Section& sec, double spacing) {
     px_per_ms = 14 / steps[steps.size() / 2];
   }
   double y = kHeader + 20;
+  double last_arrow_y0 = 0;
   std::optional<net::Time> prev;
   for (const Row& row : sec.rows) {
     if (row.kind == Row::Kind::kGap) {
@@ -100,28 +101,32 @@ Layout layout(const Section& sec, double spacing) {
       prev = row.time + row.skipped;
       continue;
     }
+    if (row.kind == Row::Kind::kState && sec.states[row.index].anchor != Anchor::kOwnRow) {
+      // At its frame's start or end, but never above a frame that left before it happened.
+      const StateMark& s = sec.states[row.index];
+      const double at = s.anchor == Anchor::kArrowStart ? l.y0[s.arrow] : l.y1[s.arrow];
+      l.state_y[row.index] = std::max(at, last_arrow_y0);
+      l.row_y.push_back(l.state_y[row.index]);
+      continue;
+    }
     if (prev) y += std::min(kMaxStretch, std::max(0.0, (row.time - *prev).milliseconds_f() * px_per_ms));
     prev = row.time;
     l.row_y.push_back(y);
     if (row.kind == Row::Kind::kArrow) {
       l.y0[row.index] = y + 10;
       l.y1[row.index] = y + 10 + kSlant;
+      last_arrow_y0 = l.y0[row.index];
       y += kArrowPitch;
     } else {
       if (row.kind == Row::Kind::kState) l.state_y[row.index] = y + 8;
       y += kSmallPitch;
     }
   }
-  // Anchored states sit where their arrow leaves or arrives; several on one lifeline stack.
+  // Several states close together on one lifeline stack downwards, in row order.
   std::map<std::size_t, double> last;
-  for (std::size_t i = 0; i < sec.states.size(); ++i) {
-    const StateMark& s = sec.states[i];
-    if (s.anchor == Anchor::kArrowStart) l.state_y[i] = l.y0[s.arrow];
-    if (s.anchor == Anchor::kArrowEnd) l.state_y[i] = l.y1[s.arrow];
-  }
-  std::vector<std::size_t> order(sec.states.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return l.state_y[a] < l.state_y[b]; });
+  std::vector<std::size_t> order;
+  for (const Row& row : sec.rows)
+    if (row.kind == Row::Kind::kState) order.push_back(row.index);
   for (std::size_t i : order) {
     auto it = last.find(sec.states[i].lifeline);
     if (it != last.end() && l.state_y[i] < it->second + 18) l.state_y[i] = it->second + 18;
@@ -176,10 +181,8 @@ class SectionDrawer {
       if (row.kind == Row::Kind::kNote) note(out, l_.row_y[r], sec_.notes[row.index]);
     }
     for (std::size_t i = 0; i < sec_.arrows.size(); ++i) arrow(out, i, details);
-    std::vector<std::size_t> order(sec_.states.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return l_.state_y[a] < l_.state_y[b]; });
-    for (std::size_t i : order) state(out, i, details);
+    for (const Row& row : sec_.rows)  // in row order: top to bottom on each lifeline
+      if (row.kind == Row::Kind::kState) state(out, row.index, details);
     if (sec_.omitted)
       out += fmt::format("<text class=\"note info\" x=\"16\" y=\"{}\">… {} more frames not drawn</text>\n", num(l_.height - 10),
                          sec_.omitted);

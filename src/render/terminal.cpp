@@ -88,14 +88,31 @@ class Drawer {
   std::string draw() {
     if (!sec_.title.empty()) emit("", "", title_line(), "");
     header();
+    std::vector<std::size_t> pending;  // states waiting for the next other row
+    std::string pending_time;
+    auto flush = [&] {
+      if (!pending.empty()) state_lines(group_of(pending), pending_time);
+      pending.clear();
+      pending_time.clear();
+    };
     for (const Row& row : sec_.rows) {
+      if (row.kind == Row::Kind::kState) {
+        // Changes at different times get lines of their own.
+        if (!pending.empty() && sec_.states[pending.front()].time != sec_.states[row.index].time) flush();
+        // Only a change no frame explains gets a time of its own (the others sit by their frame).
+        if (pending.empty() && sec_.states[row.index].anchor == Anchor::kOwnRow) pending_time = time(row.time);
+        pending.push_back(row.index);
+        continue;
+      }
+      flush();
       switch (row.kind) {
-        case Row::Kind::kArrow: arrow_rows(row.index); break;
-        case Row::Kind::kState: state_lines(group_own(row.index), time(row.time)); break;
+        case Row::Kind::kArrow: arrow_line(sec_.arrows[row.index]); break;
+        case Row::Kind::kState: break;
         case Row::Kind::kNote: note(sec_.notes[row.index], row.time); break;
         case Row::Kind::kGap: gap(row.skipped); break;
       }
     }
+    flush();
     if (sec_.omitted) emit("", "", base(), fmt::format("… {} more frames not drawn", sec_.omitted));
     return out_;
   }
@@ -145,21 +162,17 @@ class Drawer {
   // Consecutive states of one lifeline at one anchor read as one chain: "LISTEN → SYN_RECEIVED".
   using Group = std::vector<std::pair<std::size_t, std::string>>;
 
-  Group group_anchored(std::size_t arrow, Anchor anchor) const {
+  // Consecutive states between two other rows, one chain per lifeline.
+  Group group_of(const std::vector<std::size_t>& states) const {
     Group g;
-    for (const auto& s : sec_.states) {
-      if (s.anchor != anchor || s.arrow != arrow) continue;
+    for (std::size_t i : states) {
+      const auto& s = sec_.states[i];
       const std::string name(tcp::to_string(s.to));
       auto it = std::find_if(g.begin(), g.end(), [&](const auto& e) { return e.first == s.lifeline; });
       if (it == g.end()) g.emplace_back(s.lifeline, name);
       else it->second += " → " + name;
     }
     return g;
-  }
-
-  Group group_own(std::size_t index) const {
-    const auto& s = sec_.states[index];
-    return {{s.lifeline, std::string(tcp::to_string(s.to))}};
   }
 
   // Writes the states beside their lifelines (left of the first, right of the others),
@@ -169,7 +182,8 @@ class Drawer {
     for (const auto& [lifeline, text] : group) {
       const int w = display_width(text);
       const int x = x_of(lifeline);
-      const int start = (lifeline == 0 && sec_.lifelines.size() > 1) ? x - 1 - w : x + 2;
+      const bool left = lifeline == 0 && sec_.lifelines.size() > 1 && x - 1 - w >= 0;
+      const int start = left ? x - 1 - w : x + 2;
       const int end = start + w;
       auto fits = [&](const std::vector<std::pair<int, int>>& used) {
         return std::none_of(used.begin(), used.end(), [&](auto r) { return start < r.second + 1 && r.first < end + 1; });
@@ -185,21 +199,24 @@ class Drawer {
     for (std::size_t i = 0; i < lines.size(); ++i) emit(i == 0 ? t : "", "", lines[i].first, "");
   }
 
-  void arrow_rows(std::size_t index) {
-    const Arrow& a = sec_.arrows[index];
-    auto before = group_anchored(index, Anchor::kArrowStart);
-    if (!before.empty()) state_lines(before, "");
-    arrow_line(a);
-    auto after = group_anchored(index, Anchor::kArrowEnd);
-    if (!after.empty()) state_lines(after, "");
-  }
-
   Color arrow_color(const Arrow& a) const {
     if (a.alert) return Color::kAlert;
     if (a.lost) return Color::kLost;
     if (a.retransmission) return Color::kRetrans;
     if (a.kind == ArrowKind::kArp) return Color::kArp;
     return Color::kNone;
+  }
+
+  // The longest of: label and payload, label, label without its window; cut to fit.
+  static std::string label_for(const Arrow& a, int room) {
+    std::string compact = a.label;
+    if (auto w = compact.find(" win "); w != std::string::npos) {
+      const auto end = compact.find(' ', w + 5);
+      compact.erase(w, end == std::string::npos ? std::string::npos : end - w);
+    }
+    for (const std::string& c : {a.preview.empty() ? a.label : a.label + " " + a.preview, a.label, compact})
+      if (display_width(c) <= room) return c;
+    return fit(compact, room);
   }
 
   void arrow_line(const Arrow& a) {
@@ -242,7 +259,7 @@ class Drawer {
     }
     const int room = label_hi - label_lo + 1;
     if (room >= 3) {
-      const std::string text = fit(a.preview.empty() ? a.label : a.label + " " + a.preview, room - 2);
+      const std::string text = label_for(a, room - 2);
       const int w = display_width(text) + 2;
       l.put(label_lo + (room - w) / 2, " " + text + " ", c);
     }

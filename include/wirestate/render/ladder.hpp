@@ -116,9 +116,10 @@ struct Section {
   std::vector<Arrow> arrows;         // in wire order
   std::vector<StateMark> states;     // in trace order
   std::vector<Note> notes;
-  // Arrows, unanchored states, notes and gaps in time order. A gap row stands where the
-  // time to the next row is at least ten times the section's median step (and 50 ms):
-  // renderers draw it as a marked break instead of to scale.
+  // Arrows, states, notes and gaps top to bottom: by time, then trace order (a state the
+  // passive observer inferred goes right before or after its frame). A gap row stands
+  // where the time to the next row is at least ten times the section's median step (and
+  // 50 ms): renderers draw it as a marked break instead of to scale.
   std::vector<Row> rows;
   net::Time origin;                  // the trace's first event: times are shown relative to it
   std::size_t omitted = 0;           // arrows beyond LadderOptions::max_arrows
