@@ -6,7 +6,7 @@
 namespace wirestate::sim {
 
 EventId EventQueue::schedule(net::Time at, EventFn fn) {
-  if (pending() >= max_pending_) {
+  if (live_ >= max_pending_) {
     ++rejected_;
     return kNoEvent;
   }
@@ -14,47 +14,63 @@ EventId EventQueue::schedule(net::Time at, EventFn fn) {
     at = now_;
     ++clamped_;
   }
-  const EventId id = next_id_++;
-  heap_.push_back(Entry{at, id, std::move(fn)});
-  live_.insert(id);
+  std::uint32_t slot = 0;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  const EventId id = (next_seq_++ << kSlotBits) | slot;
+  slots_[slot] = Slot{id, std::move(fn)};
+  ++live_;
+  heap_.push_back(Entry{at, id});
   std::push_heap(heap_.begin(), heap_.end(), later);
   return id;
 }
 
+void EventQueue::release(std::uint32_t slot) {
+  slots_[slot].id = kNoEvent;
+  slots_[slot].fn = nullptr;
+  free_slots_.push_back(slot);
+  --live_;
+}
+
 bool EventQueue::cancel(EventId id) {
-  // Lazy deletion: the entry stays in the heap, marked, and is discarded when it surfaces.
-  if (live_.erase(id) == 0) return false;
-  cancelled_.insert(id);
+  // Lazy deletion: the slot is freed now; the heap entry no longer matches its slot's id
+  // and is discarded when it surfaces.
+  if (id == kNoEvent) return false;
+  const auto slot = static_cast<std::uint32_t>(id & kSlotMask);
+  if (slot >= slots_.size() || slots_[slot].id != id) return false;
+  release(slot);
   return true;
 }
 
-EventQueue::Entry EventQueue::pop() {
-  std::pop_heap(heap_.begin(), heap_.end(), later);
-  Entry e = std::move(heap_.back());
-  heap_.pop_back();
-  return e;
-}
-
-void EventQueue::drop_cancelled_top() {
-  while (!heap_.empty() && !cancelled_.empty() && cancelled_.contains(heap_.front().id)) {
-    cancelled_.erase(heap_.front().id);
-    pop();
+void EventQueue::drop_dead_top() {
+  while (!heap_.empty() && !live(heap_.front())) {
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
   }
 }
 
 net::Time EventQueue::next_time() {
-  drop_cancelled_top();
+  drop_dead_top();
   return heap_.empty() ? net::Time::max() : heap_.front().at;
 }
 
 bool EventQueue::step() {
-  drop_cancelled_top();
+  drop_dead_top();
   if (heap_.empty()) return false;
-  Entry e = pop();
-  live_.erase(e.id);
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  const Entry e = heap_.back();
+  heap_.pop_back();
+  const auto slot = static_cast<std::uint32_t>(e.id & kSlotMask);
+  EventFn fn = std::move(slots_[slot].fn);
+  release(slot);  // before running: the callback may schedule into this slot
   now_ = e.at;
   ++executed_;
-  if (e.fn) e.fn(now_);
+  if (fn) fn(now_);
   return true;
 }
 

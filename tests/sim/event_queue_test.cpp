@@ -118,3 +118,29 @@ TEST(EventQueue, RunUntilMaxTimeOnEmptyQueueReturns) {
 
 }  // namespace
 }  // namespace wirestate::sim
+
+namespace wirestate::sim {
+namespace {
+
+TEST(EventQueueSlots, StaleIdDoesNotCancelTheEventReusingItsSlot) {
+  EventQueue q;
+  int ran = 0;
+  const EventId old_id = q.schedule(net::Time() + net::Duration::milliseconds(1), [&](net::Time) { ran += 100; });
+  ASSERT_TRUE(q.cancel(old_id));
+  const EventId new_id = q.schedule(net::Time() + net::Duration::milliseconds(2), [&](net::Time) { ++ran; });
+  EXPECT_NE(new_id, old_id);
+  EXPECT_FALSE(q.cancel(old_id));
+  q.run_all();
+  EXPECT_EQ(ran, 1);
+}
+
+TEST(EventQueueSlots, IdsGrowWithInsertionOrder) {
+  EventQueue q;
+  const EventId a = q.schedule(net::Time(), [](net::Time) {});
+  q.step();
+  const EventId b = q.schedule(net::Time(), [](net::Time) {});  // reuses a's slot
+  EXPECT_GT(b, a);
+}
+
+}  // namespace
+}  // namespace wirestate::sim

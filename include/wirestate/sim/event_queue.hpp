@@ -9,7 +9,6 @@
 //   q.run_until(end);            // or: while (q.step()) {}
 #include <cstdint>
 #include <functional>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -27,9 +26,10 @@ using EventFn = std::function<void(net::Time now)>;
 class EventQueue {
  public:
   // The default bound on pending events (a run that exceeds it is runaway, not a load).
-  static constexpr std::size_t kDefaultMaxPending = 8u << 20;
+  static constexpr std::size_t kDefaultMaxPending = 8u << 20;  // below 2^24 slots
 
-  explicit EventQueue(std::size_t max_pending = kDefaultMaxPending) : max_pending_(max_pending) {}
+  explicit EventQueue(std::size_t max_pending = kDefaultMaxPending)
+      : max_pending_(max_pending < kSlotMask ? max_pending : kSlotMask) {}
 
   // The virtual clock: the time of the event being run, or of the last one run, or the
   // limit of the last run_until (it never goes backwards).
@@ -54,7 +54,7 @@ class EventQueue {
   std::uint64_t run_all(std::uint64_t max_events = UINT64_MAX);
 
   // Pending (not cancelled) events.
-  std::size_t pending() const noexcept { return live_.size(); }
+  std::size_t pending() const noexcept { return live_; }
   bool empty() const noexcept { return pending() == 0; }
   // The time of the earliest pending event, or Time::max() when none.
   net::Time next_time();
@@ -64,9 +64,18 @@ class EventQueue {
   std::uint64_t clamped() const noexcept { return clamped_; }
 
  private:
+  // Event ids carry their slot in the low bits and the insertion sequence above them, so
+  // ids grow with insertion order (the tie-break) and cancel() finds the slot directly.
+  static constexpr int kSlotBits = 24;
+  static constexpr EventId kSlotMask = (EventId{1} << kSlotBits) - 1;
+
+  // A small heap entry (the callback lives in its slot, so sifting moves 24 bytes).
   struct Entry {
     net::Time at;
-    EventId id;  // also the insertion sequence: ids grow monotonically
+    EventId id;
+  };
+  struct Slot {
+    EventId id = kNoEvent;  // the event occupying the slot; kNoEvent when free
     EventFn fn;
   };
   // Heap order: earliest time first, then lowest id (earliest scheduled).
@@ -74,15 +83,18 @@ class EventQueue {
     if (a.at != b.at) return a.at > b.at;
     return a.id > b.id;
   }
-  void drop_cancelled_top();
-  Entry pop();
+  // True when the heap entry still names a scheduled (not cancelled) event.
+  bool live(const Entry& e) const noexcept { return slots_[e.id & kSlotMask].id == e.id; }
+  void drop_dead_top();
+  void release(std::uint32_t slot);
 
   std::vector<Entry> heap_;
-  std::unordered_set<EventId> live_;       // ids in heap_ that will run
-  std::unordered_set<EventId> cancelled_;  // ids still in heap_ that must not run
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::size_t live_ = 0;
   std::size_t max_pending_;
   net::Time now_;
-  EventId next_id_ = 1;
+  EventId next_seq_ = 1;
   std::uint64_t executed_ = 0;
   std::uint64_t rejected_ = 0;
   std::uint64_t clamped_ = 0;
