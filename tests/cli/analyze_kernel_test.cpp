@@ -95,7 +95,8 @@ TEST_P(AnalyzeKernel, EventsFileHoldsTheObserversStateChanges) {
   }
   fs::remove(events);
   std::size_t expected = 0;
-  for (const auto& c : sidecar(name)["connections"]) {
+  const auto truth = sidecar(name);  // kept alive: the loop borrows from it
+  for (const auto& c : truth["connections"]) {
     expected += c["expected_states"]["client"].size() - 1 + c["expected_states"]["server"].size() - 1;
   }
   EXPECT_EQ(states, expected) << name;
