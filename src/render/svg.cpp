@@ -103,10 +103,9 @@ Layout layout(const Section& sec, double spacing) {
     }
     if (row.kind == Row::Kind::kState && sec.states[row.index].anchor != Anchor::kOwnRow) {
       // At its frame's start or end, but never above a frame that left before it happened.
-      const StateMark& s = sec.states[row.index];
-      const double at = s.anchor == Anchor::kArrowStart ? l.y0[s.arrow] : l.y1[s.arrow];
-      l.state_y[row.index] = std::max(at, last_arrow_y0);
-      l.row_y.push_back(l.state_y[row.index]);
+      // (The arrow may come later in row order: the final place is set below.)
+      l.state_y[row.index] = last_arrow_y0;
+      l.row_y.push_back(last_arrow_y0);
       continue;
     }
     if (prev) y += std::min(kMaxStretch, std::max(0.0, (row.time - *prev).milliseconds_f() * px_per_ms));
@@ -121,6 +120,11 @@ Layout layout(const Section& sec, double spacing) {
       if (row.kind == Row::Kind::kState) l.state_y[row.index] = y + 8;
       y += kSmallPitch;
     }
+  }
+  for (std::size_t i = 0; i < sec.states.size(); ++i) {
+    const StateMark& s = sec.states[i];
+    if (s.anchor == Anchor::kArrowStart) l.state_y[i] = std::max(l.state_y[i], l.y0[s.arrow]);
+    if (s.anchor == Anchor::kArrowEnd) l.state_y[i] = std::max(l.state_y[i], l.y1[s.arrow]);
   }
   // Several states close together on one lifeline stack downwards, in row order.
   std::map<std::size_t, double> last;
@@ -276,7 +280,6 @@ class SectionDrawer {
       }
       out += fmt::format("<circle class=\"head\" cx=\"{}\" cy=\"{}\" r=\"3.5\"/>", num(x0), num(y0));
     }
-    if (a.lost && a.to) lx1 = x0 + 0.6 * (lx1 - x0);
     const double mx = (lx0 + lx1) / 2;
     std::string tags;
     if (!a.to) tags += " (broadcast)";
