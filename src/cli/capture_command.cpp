@@ -153,6 +153,14 @@ int run_capture(const CaptureArgs& args) {
     if (!got) failure = got.error();
   }
 
+  // Packets already in the kernel's buffer when we were told to stop still count.
+  for (int round = 0; round < 64 && !failure; ++round) {
+    if (args.count != 0 && packets >= args.count) break;
+    const int budget = args.count != 0 ? static_cast<int>(std::min<std::uint64_t>(args.count - packets, 1 << 20)) : 0;
+    auto got = capture->poll(0, on_packet, budget);
+    if (!got || *got == 0) break;
+  }
+
   mon.finish(last, events);
   emit(events);
   if (writer) {
