@@ -2,6 +2,7 @@
 #include "cli/analyze_command.hpp"
 #include "cli/capture_command.hpp"
 #include "cli/decode_command.hpp"
+#include "cli/check_command.hpp"
 #include "cli/run_command.hpp"
 
 namespace wirestate::cli {
@@ -16,6 +17,7 @@ void register_commands(CLI::App& app) {
   add_analyze_command(app);
   add_capture_command(app);
   add_run_command(app);
+  add_check_command(app);
 }
 
 int exit_code() { return g_exit_code; }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/diagram_output.hpp"
 #include "wirestate/check/scenario_checks.hpp"
 #include "wirestate/io/pcap_writer.hpp"
 #include "wirestate/scenario/load.hpp"
@@ -27,6 +28,7 @@ struct RunArgs {
   std::string events;
   std::optional<std::uint64_t> seed;
   bool quiet = false;
+  DiagramArgs diagram;
 };
 
 tl::expected<void, std::string> write_pcap(const std::string& path, const sim::Simulator& sim) {
@@ -45,6 +47,10 @@ int run_scenario(const RunArgs& args) {
     return 2;
   }
   const scenario::Scenario& sc = *loaded;
+  if (auto ok = validate(args.diagram); !ok) {
+    std::fprintf(stderr, "wirestate run: %s\n", ok.error().c_str());
+    return 2;
+  }
 
   // Open the outputs first: a path we cannot write is bad input, found before the run.
   std::ofstream events_out;
@@ -88,6 +94,22 @@ int run_scenario(const RunArgs& args) {
     }
   }
 
+  {
+    std::vector<render::FrameBytes> frames;
+    for (const auto& f : run.sim->frames()) frames.push_back({f.number, f.time, *f.bytes, wire::LinkType::kEthernet});
+    // The diagram draws the endpoints' own states (the observer's agree, or a verdict says not).
+    std::vector<trace::Event> own;
+    for (const auto& e : run.sim->events()) {
+      const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
+      if (!s || s->origin == trace::Origin::kEndpoint) own.push_back(e);
+    }
+    auto drawn = emit_diagram(args.diagram, own, frames, {.title = sc.name});
+    if (!drawn) {
+      std::fprintf(stderr, "wirestate run: %s\n", drawn.error().c_str());
+      return 2;
+    }
+  }
+
   std::size_t passed = 0;
   std::printf("\nexpectations (seed %llu, %zu frames, run ended at %s):\n",
               static_cast<unsigned long long>(run.seed), run.sim->frames().size(),
@@ -112,6 +134,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--events", args->events, "write the event trace as JSON Lines");
   cmd->add_option("--seed", args->seed, "override the scenario's seed");
   cmd->add_flag("-q,--quiet", args->quiet, "print only the expectations");
+  add_diagram_options(*cmd, args->diagram);
   cmd->callback([args] { set_exit_code(run_scenario(*args)); });
 }
 

@@ -43,6 +43,7 @@ tl::expected<Duration, std::string> Duration::parse(std::string_view text) {
   else if (unit == "s") scale = 1000000000;
   else if (unit == "m") scale = 60LL * 1000000000;
   else return fail();
+  if (whole > (INT64_MAX - scale) / scale) return fail();  // beyond 292 years of nanoseconds
   const std::int64_t ns = whole * scale + (frac * scale) / frac_scale;
   if ((frac * scale) % frac_scale != 0) return fail();  // finer than a nanosecond
   return Duration::nanoseconds(ns);

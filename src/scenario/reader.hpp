@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "strict_json.hpp"
+#include "wirestate/scenario/strict_json.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 #include "wirestate/net/time.hpp"

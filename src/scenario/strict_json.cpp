@@ -1,4 +1,4 @@
-#include "strict_json.hpp"
+#include "wirestate/scenario/strict_json.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -244,9 +244,7 @@ void Host::inject(std::vector<std::uint8_t> frame, net::Time now) {
 
 void Host::on_timer(net::Time now) {
   std::vector<ConnKey> due;
-  for (const auto& [key, conn] : conns_) {
-    if (conn.endpoint.next_deadline() <= now) due.push_back(key);
-  }
+  for (auto it = timers_.begin(); it != timers_.end() && it->first <= now; ++it) due.push_back(it->second);
   for (const auto& key : due) {
     auto it = conns_.find(key);
     if (it == conns_.end()) continue;
@@ -263,7 +261,7 @@ void Host::on_timer(net::Time now) {
 
 net::Time Host::next_deadline() const {
   net::Time t = std::min(arp_.next_deadline(), reassembler_.next_deadline());
-  for (const auto& [key, conn] : conns_) t = std::min(t, conn.endpoint.next_deadline());
+  if (!timers_.empty()) t = std::min(t, timers_.begin()->first);
   return t;
 }
 

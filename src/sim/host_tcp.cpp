@@ -29,7 +29,7 @@ void Host::tcp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> byt
     }
     if (syn_only && listening_.count(key.local_port) != 0) {
       auto endpoint = tcp::Endpoint::listening(cfg_.tcp, key.local_port, isn_, now);
-      it = conns_.emplace(key, Connection{std::move(endpoint), {}, false, false}).first;
+      it = conns_.emplace(key, Connection{std::move(endpoint), {}, false, false, net::Time::max()}).first;
       received_.try_emplace(key);
     } else {
       // RFC 9293 §3.10.7.1: no connection, so the reply is a RST (none for a RST).
@@ -71,8 +71,19 @@ void Host::service(const ConnKey& key, net::Time now) {
   for (const auto& event : ep.take_events()) env_.tcp_event(*this, key, event);
   // A connection is forgotten once CLOSED, or back in LISTEN (the listener stays).
   if (ep.state() == tcp::State::kClosed || ep.state() == tcp::State::kListen) {
+    timers_.erase({conn.deadline, key});
     conns_.erase(it);
+    return;
   }
+  file_timer(key, conn);
+}
+
+void Host::file_timer(const ConnKey& key, Connection& conn) {
+  const net::Time next = conn.endpoint.next_deadline();
+  if (next == conn.deadline) return;
+  if (conn.deadline != net::Time::max()) timers_.erase({conn.deadline, key});
+  conn.deadline = next;
+  if (next != net::Time::max()) timers_.insert({next, key});
 }
 
 void Host::send_tcp(const ConnKey& key, const tcp::Segment& seg, net::Time now) {
@@ -111,7 +122,7 @@ tl::expected<ConnKey, std::string> Host::connect(net::Ipv4Addr remote, std::uint
     return tl::unexpected(fmt::format("connection {}:{} -> {}:{} already exists", cfg_.ip.to_string(),
                                       local_port, remote.to_string(), port));
   }
-  auto [it, inserted] = conns_.emplace(key, Connection{tcp::Endpoint(cfg_.tcp), {}, false, false});
+  auto [it, inserted] = conns_.emplace(key, Connection{tcp::Endpoint(cfg_.tcp), {}, false, false, net::Time::max()});
   received_[key].clear();
   auto opened = it->second.endpoint.open_active(local_port, port, isn_, now);
   if (!opened) return tl::unexpected(std::string(tcp::to_string(opened.error())));

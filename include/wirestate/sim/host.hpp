@@ -137,7 +137,10 @@ class Host {
     std::deque<std::uint8_t> app_pending;  // written by the app, not yet in the send buffer
     bool close_requested = false;
     bool close_done = false;
+    net::Time deadline = net::Time::max();  // as filed in timers_
   };
+  // Files a connection's next deadline in timers_ (after anything that may change it).
+  void file_timer(const ConnKey& key, Connection& conn);
 
   // Input, by layer.
   void arp_input(const wire::DecodedPacket& pkt, net::Time now);
@@ -174,6 +177,9 @@ class Host {
   udp::SocketTable udp_;
   std::set<std::uint16_t> listening_;
   std::map<ConnKey, Connection> conns_;
+  // Every connection's next deadline, earliest first: the host's timers cost O(log n)
+  // per change instead of a scan of all connections.
+  std::set<std::pair<net::Time, ConnKey>> timers_;
   std::map<ConnKey, std::vector<std::uint8_t>> received_;
   std::map<std::uint16_t, std::vector<udp::Datagram>> udp_received_;
   std::map<std::uint16_t, PingStats> pings_;

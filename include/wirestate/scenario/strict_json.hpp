@@ -2,7 +2,7 @@
 // JSON parsing for the scenario loader, stricter than nlohmann's default: invalid UTF-8,
 // duplicate keys, nesting deeper than kMaxDepth, objects with more than kMaxKeysPerObject
 // keys and non-finite numbers (1e400) are errors with a place, never silently accepted.
-// Object keys keep their file order. Internal to src/scenario.
+// Object keys keep their file order. Used by the scenario loader and the check module.
 #include <string>
 #include <string_view>
 

@@ -1,0 +1,58 @@
+#pragma once
+// Expectations on what a passive monitor saw (a capture, or a scenario's wire): the
+// expectation file of `wirestate check` for captures, and the named presets usable on any
+// target. Connections are chosen by index (0 = the first seen) or by address:
+// "10.0.0.1:40000" (either end), or "10.0.0.1:40000-10.0.0.2:80" (client first).
+//
+//   {"expect": [
+//     {"conn": 0, "side": "client", "states": ["SYN_SENT", "ESTABLISHED", ...]},
+//     {"conn": "10.77.0.1:34216", "final": {"client": "TIME_WAIT", "server": "CLOSED"}},
+//     {"conn": 0, "conn_state": "SF"}, {"conn": 0, "history": "ShADadFf"},
+//     {"conn": 0, "bytes": {"client": 18, "server": 24}},
+//     {"anomalies": {"retransmission": 0}}, {"conn": 0, "anomalies": {"duplicate_ack": 2}},
+//     {"alerts": "none"}, {"alerts": [{"rule": "mac_changed", "ip": "10.77.0.2"}]},
+//     {"connections": 1}
+//   ]}
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <tl/expected.hpp>
+
+#include "wirestate/arp/alert.hpp"
+#include "wirestate/check/verdict.hpp"
+#include "wirestate/tcp/observer_types.hpp"
+
+namespace wirestate::check {
+
+// What a monitor saw: the connections (with both sides' paths) and the ARP alerts.
+struct Observation {
+  std::vector<tcp::ConnectionSummary> connections;
+  std::vector<arp::Alert> alerts;
+};
+
+// The presets: "handshake", "clean-close", "no-rst", "no-retransmissions", "no-arp-alerts".
+const std::vector<std::string>& preset_names();
+bool is_preset(const std::string& name);
+// One verdict for a preset, over every connection (and alert) observed.
+Verdict evaluate_preset(const std::string& name, const Observation& seen);
+
+// A parsed capture expectation file.
+struct CaptureExpectations {
+  struct Item {
+    std::string pointer;  // "/expect/2"
+    nlohmann::ordered_json spec;  // validated
+  };
+  std::vector<Item> items;
+};
+
+// Reads and validates an expectation file for captures; errors name the file, the JSON
+// pointer (or line:column) and what was expected.
+tl::expected<CaptureExpectations, std::string> load_capture_expectations(const std::string& path);
+
+// One verdict per expectation.
+std::vector<Verdict> evaluate(const CaptureExpectations& expectations, const Observation& seen);
+
+}  // namespace wirestate::check

@@ -1,0 +1,178 @@
+#include "cli/check_command.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "wirestate/check/capture_checks.hpp"
+#include "wirestate/check/junit.hpp"
+#include "wirestate/check/scenario_checks.hpp"
+#include "wirestate/io/pcap_reader.hpp"
+#include "wirestate/monitor/monitor.hpp"
+#include "wirestate/scenario/load.hpp"
+#include "wirestate/sim/runner.hpp"
+
+namespace wirestate::cli {
+
+namespace {
+
+struct CheckArgs {
+  std::string target;
+  std::vector<std::string> expect;  // files or preset names
+  std::string junit;
+};
+
+bool is_scenario(const std::string& path) {
+  return path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+tl::expected<std::string, std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return tl::unexpected(fmt::format("{}: cannot read the file", path));
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// The scenario with its expectations replaced by those of an expectation file (the
+// scenario's own when no file is given), validated by the strict loader.
+tl::expected<scenario::Scenario, std::string> load_with(const std::string& target, const std::string* expect_file) {
+  if (!expect_file) {
+    auto sc = scenario::load_file(target);
+    if (!sc) return tl::unexpected(sc.error().to_string());
+    return *sc;
+  }
+  auto target_text = read_file(target);
+  if (!target_text) return tl::unexpected(target_text.error());
+  auto expect_text = read_file(*expect_file);
+  if (!expect_text) return tl::unexpected(expect_text.error());
+  // The scenario alone must be valid first, so that its errors name its own file.
+  if (auto alone = scenario::load_string(*target_text, target); !alone) return tl::unexpected(alone.error().to_string());
+  auto expect_doc = nlohmann::ordered_json::parse(*expect_text, nullptr, false);
+  if (expect_doc.is_discarded() || !expect_doc.is_object() || !expect_doc.contains("expect") || expect_doc.size() != 1) {
+    // Let the loader report where: it gives line:column for syntax errors.
+    auto probe = scenario::load_string(*expect_text, *expect_file);
+    return tl::unexpected(fmt::format("{}: /: expected {{\"expect\": [ ... ]}} in the scenario expectation language{}",
+                                      *expect_file, probe ? "" : " (" + probe.error().to_string() + ")"));
+  }
+  auto doc = nlohmann::ordered_json::parse(*target_text);
+  doc["expect"] = expect_doc["expect"];
+  auto sc = scenario::load_string(doc.dump(), *expect_file);
+  if (!sc) return tl::unexpected(sc.error().to_string());
+  return *sc;
+}
+
+check::Observation observe_frames(const sim::Simulator& sim) {
+  monitor::Monitor m;
+  std::vector<trace::Event> sink;
+  for (const auto& f : sim.frames()) {
+    m.on_frame(monitor::FrameIn{*f.bytes, wire::LinkType::kEthernet, static_cast<std::uint32_t>(f.bytes->size()),
+                                f.number, f.time},
+               sink);
+    sink.clear();
+  }
+  if (!sim.frames().empty()) m.finish(sim.frames().back().time, sink);
+  return {m.connections(), m.arp_alerts()};
+}
+
+int run_check(const CheckArgs& args) {
+  std::vector<std::string> files;
+  std::vector<std::string> presets;
+  for (const auto& e : args.expect) (check::is_preset(e) ? presets : files).push_back(e);
+  std::vector<check::Verdict> verdicts;
+
+  if (is_scenario(args.target)) {
+    if (files.size() > 1) {
+      std::fprintf(stderr, "wirestate check: give at most one expectation file for a scenario\n");
+      return 2;
+    }
+    auto sc = load_with(args.target, files.empty() ? nullptr : &files.front());
+    if (!sc) {
+      std::fprintf(stderr, "wirestate check: %s\n", sc.error().c_str());
+      return 2;
+    }
+    const auto run = sim::run(*sc);
+    if (!files.empty() || presets.empty()) verdicts = check::evaluate(*sc, run);
+    if (!presets.empty()) {
+      const auto seen = observe_frames(*run.sim);
+      for (const auto& p : presets) verdicts.push_back(check::evaluate_preset(p, seen));
+    }
+  } else {
+    std::vector<check::CaptureExpectations> loaded;
+    for (const auto& f : files) {
+      auto e = check::load_capture_expectations(f);
+      if (!e) {
+        std::fprintf(stderr, "wirestate check: %s\n", e.error().c_str());
+        return 2;
+      }
+      loaded.push_back(std::move(*e));
+    }
+    if (loaded.empty() && presets.empty()) {
+      std::fprintf(stderr, "wirestate check: a capture needs --expect FILE or a preset (%s)\n",
+                   fmt::format("{}", fmt::join(check::preset_names(), ", ")).c_str());
+      return 2;
+    }
+    auto reader = io::PcapReader::open(args.target);
+    if (!reader) {
+      std::fprintf(stderr, "wirestate check: %s\n", reader.error().c_str());
+      return 2;
+    }
+    const wire::LinkType link = wire::link_type_from_dlt(reader->link_type());
+    monitor::Monitor m;
+    std::vector<trace::Event> sink;
+    net::Time last;
+    while (auto p = reader->next()) {
+      m.on_frame(monitor::FrameIn{p->data, link, p->wire_len, p->number, p->timestamp}, sink);
+      sink.clear();
+      last = p->timestamp;
+    }
+    m.finish(last, sink);
+    if (const auto& problem = reader->problem()) {
+      std::fprintf(stderr, "wirestate check: %s\n", problem->message.c_str());
+      return 2;
+    }
+    const check::Observation seen{m.connections(), m.arp_alerts()};
+    for (const auto& e : loaded) {
+      auto v = check::evaluate(e, seen);
+      verdicts.insert(verdicts.end(), v.begin(), v.end());
+    }
+    for (const auto& p : presets) verdicts.push_back(check::evaluate_preset(p, seen));
+  }
+
+  std::size_t passed = 0;
+  for (const auto& v : verdicts) {
+    if (v.pass) ++passed;
+    std::printf("  %s  %-10s %s\n", v.pass ? "PASS" : "FAIL", v.pointer.c_str(), v.name.c_str());
+    if (!v.pass) {
+      std::printf("        %s%s\n", v.detail.c_str(), v.packet ? fmt::format(" [packet {}]", v.packet).c_str() : "");
+    }
+  }
+  std::printf("%zu passed, %zu failed\n", passed, verdicts.size() - passed);
+  if (!args.junit.empty()) {
+    std::ofstream out(args.junit, std::ios::trunc);
+    out << check::junit_xml("wirestate check " + args.target, verdicts);
+    if (!out) {
+      std::fprintf(stderr, "wirestate check: cannot write %s\n", args.junit.c_str());
+      return 2;
+    }
+  }
+  return passed == verdicts.size() ? 0 : 1;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* cmd = app.add_subcommand("check", "Check expectations on a scenario run or a capture (exit 0/1/2, JUnit)");
+  cmd->add_option("TARGET", args->target, "a scenario (.json) or a capture (pcap/pcapng)")->required();
+  cmd->add_option("--expect", args->expect,
+                  "an expectation file, or a preset: handshake, clean-close, no-rst, no-retransmissions, no-arp-alerts");
+  cmd->add_option("--junit", args->junit, "write the verdicts as JUnit XML");
+  cmd->callback([args] { set_exit_code(run_check(*args)); });
+}
+
+}  // namespace wirestate::cli
