@@ -14,6 +14,7 @@
 //                    Reassembler, with one real fragmented UDP datagram in the middle
 //   ooo_flood        N 1-byte out-of-order segments into an ESTABLISHED tcp::Endpoint,
 //                    with real in-order data arriving in the middle
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -180,8 +181,9 @@ inline std::vector<std::uint8_t> arp_frame(wire::ArpOp op, net::MacAddr smac, ne
 }
 
 // `replies` forged replies with distinct (IP, MAC) pairs (10.64.0.0 + i, 02:66:i); the
-// real host 10.20.0.7 (02:aa:00:00:00:07) answers a request from the gateway every 500
-// frames from the start; at the end a forged reply claims 10.20.0.7 for another MAC.
+// real host 10.20.0.7 (02:aa:00:00:00:07) answers a request from the gateway every
+// min(500, max_ips / 4) frames from the start (a real host talks more often than an LRU
+// of max_ips entries turns over); at the end a forged reply claims 10.20.0.7 for another MAC.
 inline ArpFloodResult arp_flood(std::uint32_t replies, const monitor::MonitorConfig& config) {
   monitor::Monitor m(config);
   std::vector<trace::Event> events;
@@ -190,9 +192,11 @@ inline ArpFloodResult arp_flood(std::uint32_t replies, const monitor::MonitorCon
   const net::MacAddr victim({0x02, 0xaa, 0, 0, 0, 9});
   std::uint64_t number = 0;
   net::Time t = net::Time::from_ns(1'000'000'000);
+  const std::uint32_t every =
+      static_cast<std::uint32_t>(std::max<std::size_t>(1, std::min<std::size_t>(500, config.arp.max_ips / 4)));
   for (std::uint32_t i = 0; i < replies; ++i) {
     t += net::Duration::microseconds(1);
-    if (i % 500 == 0) {
+    if (i % every == 0) {
       feed(m, arp_frame(wire::ArpOp::kRequest, kGatewayMac, gw_ip, net::MacAddr(), host_ip, net::MacAddr::broadcast()),
            ++number, t, events);
       feed(m, arp_frame(wire::ArpOp::kReply, host_mac, host_ip, kGatewayMac, gw_ip, kGatewayMac), ++number, t, events);

@@ -5,9 +5,12 @@
 // Nothing may crash or trip a sanitizer; per file, what is read and kept is bounded by
 // the file's size and the monitor's caps (asserted on counts, never on times).
 //
-// WIRESTATE_MUTANTS (default 4) sets the mutants of each kind per capture, so the
-// default run processes 2 * 4 * (number of captures) mutated files.
+// WIRESTATE_MUTANTS (default 10) sets the mutants of each kind per capture, so the
+// default run processes 2 * 10 * (number of captures) mutated files.
 #include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -32,8 +35,8 @@ constexpr double kByteErrorProbability = 0.02;  // editcap -E 0.02
 
 int mutants_per_kind() {
   const char* v = std::getenv("WIRESTATE_MUTANTS");
-  const int n = v != nullptr ? std::atoi(v) : 4;
-  return n > 0 ? n : 4;
+  const int n = v != nullptr ? std::atoi(v) : 10;
+  return n > 0 ? n : 10;
 }
 
 std::vector<fs::path> captures() {
@@ -152,6 +155,34 @@ std::string capture_name(const ::testing::TestParamInfo<fs::path>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedPcaps, MutationSweep, ::testing::ValuesIn(captures()), capture_name);
+
+// `wirestate analyze` itself on mutated files (one file mutant of every fifth capture):
+// it ends with an exit code (0, 1 or 2), never a signal.
+TEST(MutationSweepCli, AnalyzeExitsCleanlyOnMutatedFiles) {
+  const auto all = captures();
+  const auto dir = fs::temp_directory_path() / ("wirestate_mutants_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  int runs = 0;
+  for (std::size_t i = 0; i < all.size(); i += 5) {
+    const auto name = fs::relative(all[i], WIRESTATE_SHARED_PCAPS).string();
+    std::ifstream in(all[i], std::ios::binary);
+    std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+    std::mt19937_64 rng(robustness::seed_of(name, 5000));
+    robustness::mutate(bytes, kByteErrorProbability, rng);
+    const auto file = dir / ("m" + std::to_string(i) + all[i].extension().string());
+    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                static_cast<std::streamsize>(bytes.size()));
+    const std::string cmd = std::string(WIRESTATE_CLI_PATH) + " analyze " + file.string() + " >/dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status)) << "wirestate analyze died on a mutant of " << name
+                                   << " (kept at " << file << ")";
+    EXPECT_LE(WEXITSTATUS(status), 2) << name;
+    fs::remove(file);
+    ++runs;
+  }
+  fs::remove_all(dir);
+  EXPECT_GE(runs, 20);
+}
 
 // The sweep has something to sweep (an empty ../shared/pcaps would pass vacuously).
 TEST(MutationSweepCorpus, HasAtLeastOneHundredCaptures) {
