@@ -43,6 +43,9 @@ tl::expected<StaticBindings, std::string> parse_static_bindings(std::string_view
     auto [line, col] = line_column(text, at);
     return tl::make_unexpected(
         fmt::format("{}: line {}, column {}: invalid JSON ({})", origin, line, col, e.what()));
+  } catch (const json::exception& e) {
+    // The parser also throws out_of_range for numbers beyond a double ("1e400").
+    return tl::make_unexpected(fmt::format("{}: invalid JSON ({})", origin, e.what()));
   }
   if (!doc.is_object()) {
     return tl::make_unexpected(
