@@ -3,6 +3,7 @@
 // expectation file of `wirestate check` for captures, and the named presets usable on any
 // target. Connections are chosen by index (0 = the first seen) or by address:
 // "10.0.0.1:40000" (either end), or "10.0.0.1:40000-10.0.0.2:80" (client first).
+// State paths are written as in scenarios: from the first state after CLOSED.
 //
 //   {"expect": [
 //     {"conn": 0, "side": "client", "states": ["SYN_SENT", "ESTABLISHED", ...]},
