@@ -10,6 +10,8 @@ packages=(
   tshark tcpdump python3-scapy iproute2
   # fuzzing and the sanitizer runtime for clang
   clang libclang-rt-14-dev
+  # the HTML ladder diagram is rendered headless in a test; a CJK font draws "你好"
+  chromium fonts-wqy-microhei
 )
 missing=()
 for p in "${packages[@]}"; do
