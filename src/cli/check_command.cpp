@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/diagram_output.hpp"
 #include "wirestate/check/capture_checks.hpp"
 #include "wirestate/check/junit.hpp"
 #include "wirestate/check/scenario_checks.hpp"
@@ -26,7 +27,10 @@ struct CheckArgs {
   std::string target;
   std::vector<std::string> expect;  // files or preset names
   std::string junit;
+  DiagramArgs diagram;
 };
+
+bool wants_diagram(const DiagramArgs& d) { return !d.path.empty() || d.ladder == 1; }
 
 bool is_scenario(const std::string& path) {
   return path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0;
@@ -84,6 +88,10 @@ int run_check(const CheckArgs& args) {
   std::vector<std::string> presets;
   for (const auto& e : args.expect) (check::is_preset(e) ? presets : files).push_back(e);
   std::vector<check::Verdict> verdicts;
+  if (auto ok = validate(args.diagram); !ok) {
+    std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
+    return 2;
+  }
 
   if (is_scenario(args.target)) {
     if (files.size() > 1) {
@@ -96,6 +104,19 @@ int run_check(const CheckArgs& args) {
       return 2;
     }
     const auto run = sim::run(*sc);
+    if (wants_diagram(args.diagram)) {
+      std::vector<render::FrameBytes> frames;
+      for (const auto& f : run.sim->frames()) frames.push_back({f.number, f.time, *f.bytes, wire::LinkType::kEthernet});
+      std::vector<trace::Event> own;
+      for (const auto& e : run.sim->events()) {
+        const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
+        if (!s || s->origin == trace::Origin::kEndpoint) own.push_back(e);
+      }
+      if (auto ok = emit_diagram(args.diagram, own, frames, {.title = sc->name}); !ok) {
+        std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
+        return 2;
+      }
+    }
     if (!files.empty() || presets.empty()) verdicts = check::evaluate(*sc, run);
     if (!presets.empty()) {
       const auto seen = observe_frames(*run.sim);
@@ -122,15 +143,26 @@ int run_check(const CheckArgs& args) {
       return 2;
     }
     const wire::LinkType link = wire::link_type_from_dlt(reader->link_type());
-    monitor::Monitor m;
-    std::vector<trace::Event> sink;
+    monitor::MonitorConfig config;
+    const bool draw = wants_diagram(args.diagram);
+    config.packet_events = draw;
+    monitor::Monitor m(config);
+    std::vector<trace::Event> events;
+    std::vector<render::FrameBytes> frames;
     net::Time last;
     while (auto p = reader->next()) {
-      m.on_frame(monitor::FrameIn{p->data, link, p->wire_len, p->number, p->timestamp}, sink);
-      sink.clear();
+      m.on_frame(monitor::FrameIn{p->data, link, p->wire_len, p->number, p->timestamp}, events);
+      if (draw) frames.push_back({p->number, p->timestamp, {p->data.begin(), p->data.end()}, link});
+      else events.clear();
       last = p->timestamp;
     }
-    m.finish(last, sink);
+    m.finish(last, events);
+    if (draw) {
+      if (auto ok = emit_diagram(args.diagram, events, frames, {.per_connection = true, .title = args.target}); !ok) {
+        std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
+        return 2;
+      }
+    }
     if (const auto& problem = reader->problem()) {
       std::fprintf(stderr, "wirestate check: %s\n", problem->message.c_str());
       return 2;
@@ -172,6 +204,7 @@ void add_check_command(CLI::App& app) {
   cmd->add_option("--expect", args->expect,
                   "an expectation file, or a preset: handshake, clean-close, no-rst, no-retransmissions, no-arp-alerts");
   cmd->add_option("--junit", args->junit, "write the verdicts as JUnit XML");
+  add_diagram_options(*cmd, args->diagram);
   cmd->callback([args] { set_exit_code(run_check(*args)); });
 }
 
