@@ -5,6 +5,7 @@
   decode        every packet of those captures, with the decode harness's 6-byte prefix
   monitor       Ethernet captures as the monitor harness's frame records (up to 400 frames)
   scenario      scenarios/*.json and tests/scenario/data/**/*.json
+  bindings      tests/arp/**/*.json and one valid bindings file
   tcp_endpoint, arp   the hand-written seeds in fuzz/corpus/<target>/
 plus fuzz/corpus/<target>/ for every target, and tests/regressions/<target>/ (old crashes
 are the best seeds). Uses scapy's readers (Debian python3-scapy), not libpcap, so a
@@ -65,7 +66,10 @@ def main() -> int:
     for js in sorted(list((ROOT / "scenarios").glob("*.json")) +
                      list((ROOT / "tests" / "scenario" / "data").rglob("*.json"))):
         put(out / "scenario", js.read_bytes())
-    for target in ("decode", "pcap", "scenario", "tcp_endpoint", "arp", "monitor"):
+    for js in sorted((ROOT / "tests" / "arp").rglob("*.json")):
+        put(out / "bindings", js.read_bytes())
+    put(out / "bindings", b'{"bindings":[{"ip":"10.0.0.1","mac":"02:00:00:00:00:01"}]}')
+    for target in ("decode", "pcap", "scenario", "tcp_endpoint", "arp", "monitor", "bindings"):
         for base in (ROOT / "fuzz" / "corpus" / target, ROOT / "tests" / "regressions" / target):
             if base.is_dir():
                 for f in sorted(base.iterdir()):

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "../../fuzz/harness/arp.hpp"
+#include "../../fuzz/harness/bindings.hpp"
 #include "../../fuzz/harness/decode.hpp"
 #include "../../fuzz/harness/monitor.hpp"
 #include "../../fuzz/harness/pcap.hpp"
@@ -25,6 +26,7 @@ inline Harness harness_for(std::string_view target) {
   if (target == "tcp_endpoint") return &fuzz::fuzz_tcp_endpoint;
   if (target == "arp") return &fuzz::fuzz_arp;
   if (target == "monitor") return &fuzz::fuzz_monitor;
+  if (target == "bindings") return &fuzz::fuzz_bindings;
   return nullptr;
 }
 

@@ -11,6 +11,7 @@
 
 #include "robustness/json_test_support.hpp"
 #include "wirestate/arp/static_bindings.hpp"
+#include "wirestate/check/capture_checks.hpp"
 #include "wirestate/scenario/load.hpp"
 
 namespace {
@@ -262,6 +263,55 @@ TEST(HostileBindings, MacAsArrayIsAWrongType) {
 TEST(HostileBindings, HugeIntegerIsAnError) {
   const auto e = bindings_error(R"({"bindings":[{"ip":123456789012345678901234567890,"mac":"x"}]})");
   EXPECT_NE(e.find("bindings.json: /bindings/0/ip"), std::string::npos) << e;
+}
+
+// --- Capture expectation files (wirestate check CAPTURE --expect FILE) --------------------
+
+// The loader's error for a file holding text; fails the test when it was accepted.
+std::string expectations_error(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("wirestate_hostile_expect_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                     "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json");
+  std::ofstream(path, std::ios::binary) << text;
+  auto r = check::load_capture_expectations(path.string());
+  std::filesystem::remove(path);
+  if (r) {
+    ADD_FAILURE() << "accepted: " << text.substr(0, 200);
+    return {};
+  }
+  EXPECT_NE(r.error().find(path.string()), std::string::npos) << "error does not name the file: " << r.error();
+  return r.error();
+}
+
+TEST(HostileExpectations, MillionNestedArraysIsAnError) {
+  const auto e = expectations_error(R"({"expect":)" + nested_arrays(1000000) + "}");
+  EXPECT_NE(e.find("/expect"), std::string::npos) << e.substr(0, 300);
+}
+
+TEST(HostileExpectations, NumberOf1e400IsAnError) {
+  const auto e = expectations_error(R"({"expect":[{"preset":1e400}]})");
+  EXPECT_FALSE(e.empty());
+}
+
+TEST(HostileExpectations, DuplicateKeyIsAnError) {
+  const auto e = expectations_error(R"({"expect":[],"expect":[]})");
+  EXPECT_NE(e.find("twice"), std::string::npos) << e;
+}
+
+TEST(HostileExpectations, WrongTopLevelTypeIsAnError) {
+  const auto e = expectations_error(R"([{"expect":[]}])");
+  EXPECT_FALSE(e.empty());
+}
+
+TEST(HostileExpectations, ExpectAsStringIsAWrongType) {
+  // Reported at the root, with the shape expected: {"expect": [ ... ]}.
+  const auto e = expectations_error(R"({"expect":"handshake"})");
+  EXPECT_NE(e.find(": /: expected {\"expect\": ["), std::string::npos) << e;
+}
+
+TEST(HostileExpectations, InvalidUtf8IsAnError) {
+  const auto e = expectations_error("{\"expect\":[\"hand\xC3\x28shake\"]}");
+  EXPECT_FALSE(e.empty());
 }
 
 }  // namespace
