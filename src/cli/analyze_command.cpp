@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/diagram_output.hpp"
 #include "wirestate/io/pcap_reader.hpp"
 #include "wirestate/monitor/report.hpp"
 #include "wirestate/print/summary.hpp"
@@ -28,6 +29,7 @@ struct AnalyzeArgs {
   bool packets = false;
   bool no_checksums = false;
   std::size_t max_connections = 65536;
+  DiagramArgs diagram{.ladder = 0};  // the terminal ladder only when asked (captures are long)
 };
 
 // Files at least this large show progress on a terminal.
@@ -62,10 +64,18 @@ int run_analyze(const AnalyzeArgs& args) {
     writer = std::make_unique<trace::JsonlWriter>(events_file);
   }
 
+  if (auto ok = validate(args.diagram); !ok) {
+    std::fprintf(stderr, "wirestate analyze: %s\n", ok.error().c_str());
+    return 2;
+  }
+  const bool draw = !args.diagram.path.empty() || args.diagram.ladder == 1;
+  std::vector<trace::Event> drawn_events;
+  std::vector<render::FrameBytes> drawn_frames;
+
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
   config.verify_checksums = !args.no_checksums;
-  config.packet_events = writer && args.packets;
+  config.packet_events = (writer && args.packets) || draw;
   if (config.packet_events) config.summarize = print_summarizer();
   monitor::Monitor mon(std::move(config));
 
@@ -82,7 +92,14 @@ int run_analyze(const AnalyzeArgs& args) {
     mon.on_frame(frame, events);
     last = packet->timestamp;
     if (writer) {
-      for (const auto& e : events) writer->write(e);
+      for (const auto& e : events) {
+        if (args.packets || !std::holds_alternative<trace::PacketEvent>(e.body)) writer->write(e);
+      }
+    }
+    if (draw) {
+      drawn_events.insert(drawn_events.end(), events.begin(), events.end());
+      drawn_frames.push_back({packet->number, packet->timestamp, {packet->data.begin(), packet->data.end()},
+                              frame.link});
     }
     events.clear();
     if (progress) {
@@ -97,6 +114,14 @@ int run_analyze(const AnalyzeArgs& args) {
   }
   if (progress) std::fprintf(stderr, "\r\033[K");
   mon.finish(last, events);
+  if (draw) {
+    drawn_events.insert(drawn_events.end(), events.begin(), events.end());
+    if (auto ok = emit_diagram(args.diagram, drawn_events, drawn_frames, {.per_connection = true, .title = args.file});
+        !ok) {
+      std::fprintf(stderr, "wirestate analyze: %s\n", ok.error().c_str());
+      return 2;
+    }
+  }
   if (writer) {
     for (const auto& e : events) writer->write(e);
     events_file.flush();
@@ -231,6 +256,7 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_flag("-K,--dont-verify-checksums", args->no_checksums,
                 "do not verify IP/TCP/UDP checksums (captures taken on a host with checksum offload)");
   cmd->add_flag("--json", args->json, "print one JSON document (see docs/analyze-json.md)");
+  add_diagram_options(*cmd, args->diagram);
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
   cmd->callback([args] { set_exit_code(run_analyze(*args)); });
