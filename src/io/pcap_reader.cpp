@@ -1,6 +1,8 @@
 #include "wirestate/io/pcap_reader.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -108,9 +110,15 @@ std::optional<Packet> PcapReader::next() {
       Packet packet;
       packet.number = records_read_;
       // With PCAP_TSTAMP_PRECISION_NANO, tv_usec holds nanoseconds.
-      packet.timestamp = net::Time::from_ns(static_cast<std::int64_t>(header->ts.tv_sec) *
-                                                1'000'000'000 +
-                                            static_cast<std::int64_t>(header->ts.tv_usec));
+      // pcapng timestamps are 64-bit: a damaged one can be past net::Time's range (year
+      // 2262). Seconds are clamped to +-2^62 ns (years 1824..2116, beyond any classic
+      // pcap's 32-bit seconds) before scaling, so neither this product nor a later
+      // time + timeout in the monitor can overflow.
+      constexpr std::int64_t kMaxSeconds = (INT64_MAX / 2) / 1'000'000'000;
+      const std::int64_t sec =
+          std::clamp<std::int64_t>(header->ts.tv_sec, -kMaxSeconds, kMaxSeconds);
+      const std::int64_t frac = std::clamp<std::int64_t>(header->ts.tv_usec, 0, 4'000'000'000);
+      packet.timestamp = net::Time::from_ns(sec * 1'000'000'000 + frac);
       packet.caplen = header->caplen;
       packet.wire_len = header->len;
       packet.link_type = link_type_;

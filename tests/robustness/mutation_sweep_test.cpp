@@ -102,6 +102,14 @@ SweepResult analyze(const std::vector<Record>& records) {
   return {records.size(), m.connections().size()};
 }
 
+// A file name made of a capture's relative path.
+std::string capture_file_stem(std::string name) {
+  for (auto& c : name) {
+    if (c == '/') c = '_';
+  }
+  return name;
+}
+
 class MutationSweep : public ::testing::TestWithParam<fs::path> {};
 
 TEST_P(MutationSweep, MutantsDecodeAndAnalyzeWithinBounds) {
@@ -129,6 +137,12 @@ TEST_P(MutationSweep, MutantsDecodeAndAnalyzeWithinBounds) {
     std::mt19937_64 rng(robustness::seed_of(name, 1000U + static_cast<std::uint64_t>(i)));
     auto bytes = image;
     changed += robustness::mutate(bytes, kByteErrorProbability, rng);
+    // WIRESTATE_KEEP_MUTANTS=DIR writes each file mutant there before it is read, so the
+    // one that made a run fail is the last file written (copy it to tests/regressions/pcap/).
+    if (const char* keep = std::getenv("WIRESTATE_KEEP_MUTANTS")) {
+      std::ofstream(fs::path(keep) / (capture_file_stem(name) + "_mutant" + std::to_string(i)), std::ios::binary)
+          .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    }
     fuzz::MemFile file(bytes.data(), bytes.size());
     const auto records = read_records(file.path());
     // A pcap record takes at least its 16-byte header, a pcapng block at least 12 bytes.
