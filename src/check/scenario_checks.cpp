@@ -49,7 +49,7 @@ std::vector<std::uint8_t> sent_by(const Scenario& sc, const std::string& conn, c
 
 class Evaluator {
  public:
-  Evaluator(const Scenario& sc, const sim::RunResult& run) : sc_(sc), run_(run), sim_(*run.sim) {}
+  Evaluator(const Scenario& sc, const sim::RunResult& run) : sc_(sc), sim_(*run.sim) {}
 
   Verdict operator()(const scenario::ExpectStates& e) {
     Verdict v;
@@ -242,7 +242,6 @@ class Evaluator {
   }
 
   const Scenario& sc_;
-  const sim::RunResult& run_;
   const sim::Simulator& sim_;
 };
 
