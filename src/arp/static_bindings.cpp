@@ -5,6 +5,10 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "wirestate/arp/static_bindings.hpp"
@@ -30,13 +34,61 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
 
 std::string type_name(const json& j) { return j.type_name(); }
 
+// Watches the parse for a key given twice in one object (nlohmann keeps the last one
+// silently) and remembers the JSON pointer of the first such key.
+class DuplicateKeyWatch {
+ public:
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    switch (event) {
+      case E::object_start: stack_.push_back({false, 0, {}, {}}); break;
+      case E::array_start: stack_.push_back({true, 0, {}, {}}); break;
+      case E::key: {
+        Frame& f = stack_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.seen.insert(f.key).second && !first_) first_ = pointer();
+        break;
+      }
+      case E::value:
+        if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+        break;
+      case E::object_end:
+      case E::array_end:
+        stack_.pop_back();
+        if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+        break;
+    }
+    return true;
+  }
+  const std::optional<std::string>& first() const { return first_; }
+
+ private:
+  struct Frame {
+    bool array;
+    std::size_t index;
+    std::string key;
+    std::set<std::string> seen;
+  };
+  std::string pointer() const {
+    std::string p;
+    for (const auto& f : stack_) p += "/" + (f.array ? std::to_string(f.index) : f.key);
+    return p;
+  }
+  std::vector<Frame> stack_;
+  std::optional<std::string> first_;
+};
+
 }  // namespace
 
 tl::expected<StaticBindings, std::string> parse_static_bindings(std::string_view text,
                                                                 std::string_view origin) {
   json doc;
+  auto watch = std::make_shared<DuplicateKeyWatch>();
   try {
-    doc = json::parse(text.begin(), text.end());
+    doc = json::parse(text.begin(), text.end(),
+                      [watch](int depth, json::parse_event_t event, json& parsed) {
+                        return (*watch)(depth, event, parsed);
+                      });
   } catch (const json::parse_error& e) {
     // nlohmann reports the byte just past the problem; keep the exception inside.
     const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
@@ -46,6 +98,10 @@ tl::expected<StaticBindings, std::string> parse_static_bindings(std::string_view
   } catch (const json::exception& e) {
     // The parser also throws out_of_range for numbers beyond a double ("1e400").
     return tl::make_unexpected(fmt::format("{}: invalid JSON ({})", origin, e.what()));
+  }
+  if (watch->first()) {
+    return tl::make_unexpected(
+        fmt::format("{}: {}: expected each key once in an object, got a duplicate key", origin, *watch->first()));
   }
   if (!doc.is_object()) {
     return tl::make_unexpected(

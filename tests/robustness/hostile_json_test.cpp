@@ -239,13 +239,13 @@ TEST(HostileBindings, TooManyBindingsIsAnErrorAtBindings) {
 // parser, which keeps the last of duplicate keys silently. These two tests are disabled
 // until the loader rejects duplicates (as the scenario loader's SAX reader does); run
 // them with --gtest_also_run_disabled_tests.
-TEST(HostileBindings, DISABLED_DuplicateKeyIsAnError) {
+TEST(HostileBindings, DuplicateKeyIsAnError) {
   const auto e = bindings_error(
       R"({"bindings":[{"ip":"10.0.0.1","ip":"10.0.0.2","mac":"02:00:00:00:00:01"}]})");
   EXPECT_NE(e.find("bindings.json: /bindings/0/ip"), std::string::npos) << e;
 }
 
-TEST(HostileBindings, DISABLED_DuplicateTopLevelKeyIsAnError) {
+TEST(HostileBindings, DuplicateTopLevelKeyIsAnError) {
   const auto e = bindings_error(R"({"bindings":[],"bindings":[]})");
   EXPECT_NE(e.find("bindings.json: /bindings"), std::string::npos) << e;
 }
