@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "wirestate/tcp/endpoint.hpp"
+#include "wirestate/wire/tcp.hpp"
 
 namespace wirestate::tcp {
 
@@ -44,13 +45,31 @@ Segment Endpoint::make_segment(net::SeqNum seq, std::uint16_t flags, net::Time n
   if ((flags & wire::TcpFlags::kAck) != 0) h.ack = rcv_nxt_;
   const std::uint32_t wnd = receive_window() >> rcv_wscale_;
   h.window = static_cast<std::uint16_t>(std::min<std::uint32_t>(wnd, 65535));
-  if (ts_ok_) h.options.timestamps = wire::TcpTimestamps{ms_of(now), ts_recent_};
+  h.options = segment_options((flags & wire::TcpFlags::kRst) != 0, now);
+  return s;
+}
+
+wire::TcpOptions Endpoint::segment_options(bool rst, net::Time now) const {
+  wire::TcpOptions o;
+  if (ts_ok_) o.timestamps = wire::TcpTimestamps{ms_of(now), ts_recent_};
   // RFC 2018 §4: SACK blocks while the out-of-order queue holds data (3 fit with
   // timestamps in 40 option bytes, 4 without).
-  if (sack_ok_ && !ooo_.empty() && (flags & wire::TcpFlags::kRst) == 0) {
-    h.options.sack = ooo_.sack_blocks(ts_ok_ ? 3 : 4);
-  }
-  return s;
+  if (sack_ok_ && !ooo_.empty() && !rst) o.sack = ooo_.sack_blocks(ts_ok_ ? 3 : 4);
+  return o;
+}
+
+// RFC 9293 §3.7.1 and RFC 6691 §2: the MSS counts data only, so a sender must shrink the
+// data by the TCP options it carries. snd_mss_ already leaves room for timestamps; SACK
+// blocks ride on data segments too whenever both sides send while data is out of order,
+// and take up to 28 more bytes (Linux's tcp_current_mss subtracts them the same way).
+// snd_mss_ >= 64 exceeds the largest SACK option (36 bytes), so the result is positive.
+std::uint32_t Endpoint::current_mss() const {
+  if (!sack_ok_ || ooo_.empty()) return snd_mss_;
+  wire::TcpOptions fixed;
+  if (ts_ok_) fixed.timestamps = wire::TcpTimestamps{};
+  const std::size_t extra = wire::tcp_options_len(segment_options(false, net::Time())) -
+                            wire::tcp_options_len(fixed);
+  return snd_mss_ > extra ? snd_mss_ - static_cast<std::uint32_t>(extra) : 1U;
 }
 
 void Endpoint::emit(Segment seg, net::Time now) {
@@ -125,6 +144,7 @@ void Endpoint::output(net::Time now) {
       return;
   }
   const net::SeqNum data_end = fin_seq();
+  const std::uint32_t mss = current_mss();  // the out-of-order queue is fixed in this loop
   for (;;) {
     const std::uint32_t avail =
         gt(data_end, snd_nxt_) ? static_cast<std::uint32_t>(data_end - snd_nxt_) : 0;
@@ -134,12 +154,12 @@ void Endpoint::output(net::Time now) {
     const std::uint32_t in_flight = static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
     const std::uint32_t wnd = std::min(snd_wnd_, cwnd_);
     const std::uint32_t usable = wnd > in_flight ? wnd - in_flight : 0;
-    const std::uint32_t len = std::min({avail, static_cast<std::uint32_t>(snd_mss_), usable});
+    const std::uint32_t len = std::min({avail, mss, usable});
     const bool fin = fin_queued_ && snd_nxt_ + len == data_end && !gt(snd_nxt_, data_end);
     if (len == 0 && !fin) break;
     // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): no small segment while data is in
     // flight unless it empties the queue.
-    if (!fin && len < snd_mss_ && len < avail && in_flight > 0) break;
+    if (!fin && len < mss && len < avail && in_flight > 0) break;
     std::uint16_t flags = wire::TcpFlags::kAck;
     if (fin) flags |= wire::TcpFlags::kFin;
     if (len > 0 && len == avail) flags |= wire::TcpFlags::kPsh;
@@ -178,7 +198,7 @@ void Endpoint::retransmit_first(net::Time now) {
       gt(data_end, snd_una_) ? static_cast<std::uint32_t>(data_end - snd_una_) : 0;
   // Only what was sent before: [SND.UNA, SND.MAX) (new data waits for output()).
   const std::uint32_t sent = static_cast<std::uint32_t>(snd_max_ - snd_una_);
-  const std::uint32_t len = std::min({avail, static_cast<std::uint32_t>(snd_mss_), sent});
+  const std::uint32_t len = std::min({avail, current_mss(), sent});
   const bool fin = fin_sent() && snd_una_ + len == data_end;
   if (len == 0 && !fin) return;
   std::uint16_t flags = wire::TcpFlags::kAck;

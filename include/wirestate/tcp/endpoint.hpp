@@ -25,6 +25,7 @@
 #include "wirestate/tcp/rto.hpp"
 #include "wirestate/tcp/segment.hpp"
 #include "wirestate/tcp/state.hpp"
+#include "wirestate/wire/tcp_repr.hpp"
 
 namespace wirestate::tcp {
 
@@ -142,6 +143,12 @@ class Endpoint {
   void retransmit_first(net::Time now);
   void emit(Segment seg, net::Time now);
   Segment make_segment(net::SeqNum seq, std::uint16_t flags, net::Time now) const;
+  // The options a non-SYN segment carries when sent now: timestamps, and SACK blocks
+  // while the out-of-order queue holds data (none on a RST).
+  wire::TcpOptions segment_options(bool rst, net::Time now) const;
+  // The payload that fits in one segment sent now: SND.MSS less the option bytes beyond
+  // the fixed timestamps (SACK blocks), so header options never push it past the MTU.
+  std::uint32_t current_mss() const;
   void schedule_ack(bool immediate, net::Time now);
   std::uint32_t receive_window() const noexcept;
   std::uint32_t flight_size() const noexcept;
