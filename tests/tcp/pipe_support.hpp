@@ -1,13 +1,18 @@
 #pragma once
 // Two endpoints back to back through an in-memory pipe with seeded loss, duplication,
-// reordering and delay, on a virtual clock that jumps to the next event.
+// reordering and delay, on a virtual clock that jumps to the next event. Like an IP path
+// with DF set, the pipe drops (and counts) a segment whose options and payload exceed the
+// smaller MSS of the two ends (MTU - 40): RFC 6691 §2 makes the sender fit its options.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <random>
 #include <vector>
 
 #include "wirestate/tcp/endpoint.hpp"
+#include "wirestate/wire/tcp.hpp"
 
 namespace wirestate::tcp::testing {
 
@@ -26,17 +31,30 @@ class Pipe {
   Endpoint& end(int i) { return ends_[i]; }
   net::Time now() const { return now_; }
   std::uint64_t segments() const { return segments_; }
+  // Segments dropped for exceeding the path MTU (a correct sender never makes one).
+  std::uint64_t oversized() const { return oversized_; }
+  // Data segments that carried SACK blocks (both sides sending while data is out of order).
+  std::uint64_t sacked_data_segments() const { return sacked_data_; }
+  // A deterministic loss on top of the random one: segments from side `from` for which
+  // the filter returns true vanish.
+  void set_loss_filter(std::function<bool(int from, const Segment&)> filter) {
+    loss_filter_ = std::move(filter);
+  }
 
   // Moves what both endpoints have sent into the pipe.
   void collect() {
     for (int i = 0; i < 2; ++i) {
       for (auto& seg : ends_[i].take_outgoing()) {
         ++segments_;
-        const bool lost = chance(cond_.loss);
+        const std::size_t path_mss = std::min(ends_[0].config().mss, ends_[1].config().mss);
+        const bool too_big = seg.payload.size() + wire::tcp_options_len(seg.header.options) > path_mss;
+        if (too_big) ++oversized_;
+        if (!seg.payload.empty() && !seg.header.options.sack.empty()) ++sacked_data_;
+        const bool lost = too_big || chance(cond_.loss) || (loss_filter_ && loss_filter_(i, seg));
         if (trace_) {
           std::fprintf(stderr, "%10.6f %c> %s [%s]%s\n", now_.since_epoch().seconds_f(), "ab"[i],
                        summary(seg).c_str(), std::string(to_string(ends_[i].state())).c_str(),
-                       lost ? " LOST" : "");
+                       too_big ? " TOO BIG" : lost ? " LOST" : "");
         }
         if (lost) continue;
         const int copies = chance(cond_.duplicate) ? 2 : 1;
@@ -93,6 +111,9 @@ class Pipe {
   net::Time now_;
   std::uint64_t order_ = 0;
   std::uint64_t segments_ = 0;
+  std::uint64_t oversized_ = 0;
+  std::uint64_t sacked_data_ = 0;
+  std::function<bool(int, const Segment&)> loss_filter_;
   bool trace_ = std::getenv("WIRESTATE_TCP_TRACE") != nullptr;
 };
 
