@@ -46,32 +46,6 @@ bool Ipv4View::checksum_ok() const noexcept {
 
 // --- options ---------------------------------------------------------------------------
 
-bool Ipv4OptionIterator::next(Ipv4Option& out) noexcept {
-  if (done_ || pos_ >= bytes_.size()) return false;
-  const std::size_t offset = base_ + pos_;
-  const std::uint8_t type = bytes_[pos_];
-  if (type == Ipv4OptionType::kEol || type == Ipv4OptionType::kNop) {
-    out = Ipv4Option{type, 1, {}, offset};
-    ++pos_;  // RFC 791 §3.1: single-octet options
-    if (type == Ipv4OptionType::kEol) done_ = true;
-    return true;
-  }
-  auto fail = [&](Error e) {
-    error_ = e;
-    error_offset_ = offset;
-    done_ = true;
-    return false;
-  };
-  if (pos_ + 1 >= bytes_.size()) return fail(Error::kOptionOverrun);
-  const std::uint8_t length = bytes_[pos_ + 1];
-  if (length == 0) return fail(Error::kOptionLengthZero);
-  if (length == 1) return fail(Error::kOptionLengthOne);
-  if (pos_ + length > bytes_.size()) return fail(Error::kOptionOverrun);
-  out = Ipv4Option{type, length, bytes_.subspan(pos_ + 2, length - 2U), offset};
-  pos_ += length;
-  return true;
-}
-
 std::optional<Error> Ipv4Option::check() const noexcept {
   switch (type) {
     case Ipv4OptionType::kRr:

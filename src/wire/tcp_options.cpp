@@ -8,32 +8,6 @@
 
 namespace wirestate::wire {
 
-bool TcpOptionIterator::next(TcpOption& out) noexcept {
-  if (done_ || pos_ >= bytes_.size()) return false;
-  const std::size_t offset = base_ + pos_;
-  const std::uint8_t kind = bytes_[pos_];
-  if (kind == TcpOptionKind::kEol || kind == TcpOptionKind::kNop) {
-    out = TcpOption{kind, 1, {}, offset};
-    ++pos_;  // RFC 9293 §3.2: single-octet options
-    if (kind == TcpOptionKind::kEol) done_ = true;
-    return true;
-  }
-  auto fail = [&](Error e) {
-    error_ = e;
-    error_offset_ = offset;
-    done_ = true;
-    return false;
-  };
-  if (pos_ + 1 >= bytes_.size()) return fail(Error::kOptionOverrun);
-  const std::uint8_t length = bytes_[pos_ + 1];
-  if (length == 0) return fail(Error::kOptionLengthZero);
-  if (length == 1) return fail(Error::kOptionLengthOne);
-  if (pos_ + length > bytes_.size()) return fail(Error::kOptionOverrun);
-  out = TcpOption{kind, length, bytes_.subspan(pos_ + 2, length - 2U), offset};
-  pos_ += length;
-  return true;
-}
-
 std::optional<Error> TcpOption::check() const noexcept {
   switch (kind) {
     case TcpOptionKind::kMss:

@@ -25,6 +25,7 @@ struct Segment {
 };
 
 // Flag letters in tcpdump's order and spelling: "S", "S.", "P.", "F.", "R.", "." ...
+// (wire::tcpdump_flags, the one formatter of flags).
 std::string flag_letters(wire::TcpFlags flags);
 
 // One line for traces and failure messages: "S. seq 1000 ack 2001 win 512 len 0".

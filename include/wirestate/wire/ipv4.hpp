@@ -11,6 +11,7 @@
 #include "wirestate/net/bytes.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/wire/error.hpp"
+#include "wirestate/wire/option_walker.hpp"
 
 namespace wirestate::wire {
 
@@ -67,28 +68,27 @@ struct Ipv4Option {
   Ipv4TsEntry ts_entry(std::size_t i) const noexcept;
 };
 
-// Walks the option area. Every call to next() consumes at least one byte; it stops at
-// EOL (which it returns), at the end, or at the first structural error: length 0
-// (kOptionLengthZero), length 1 (kOptionLengthOne), or past the area (kOptionOverrun).
+// Walks the option area with the TLV walk IPv4 and TCP share (wire/option_walker.hpp):
+// every call to next() consumes at least one byte; it stops at EOL (which it returns), at
+// the end, or at the first structural error (length 0, length 1, past the area).
 class Ipv4OptionIterator {
  public:
   // options: the bytes after the fixed 20-byte header; base: their offset in the header.
-  explicit Ipv4OptionIterator(net::Bytes options, std::size_t base = 20) noexcept
-      : bytes_(options), base_(base) {}
+  explicit Ipv4OptionIterator(net::Bytes options, std::size_t base = 20) noexcept : walker_(options, base) {}
 
   // Fills out and returns true, or returns false at the end or on an error.
-  bool next(Ipv4Option& out) noexcept;
-  std::optional<Error> error() const noexcept { return error_; }
+  bool next(Ipv4Option& out) noexcept {
+    RawOption raw;
+    if (!walker_.next(raw)) return false;
+    out = Ipv4Option{raw.kind, raw.length, raw.data, raw.offset};
+    return true;
+  }
+  std::optional<Error> error() const noexcept { return walker_.error(); }
   // Offset (from the IPv4 header start) of the option that caused error().
-  std::size_t error_offset() const noexcept { return error_offset_; }
+  std::size_t error_offset() const noexcept { return walker_.error_offset(); }
 
  private:
-  net::Bytes bytes_;
-  std::size_t base_;
-  std::size_t pos_ = 0;
-  bool done_ = false;
-  std::optional<Error> error_;
-  std::size_t error_offset_ = 0;
+  OptionWalker walker_;
 };
 
 // An IPv4 header. parse() checks: 20 bytes present (kTruncated), version 4 (kBadVersion),

@@ -12,6 +12,7 @@
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/seq_num.hpp"
 #include "wirestate/wire/error.hpp"
+#include "wirestate/wire/option_walker.hpp"
 #include "wirestate/wire/tcp_repr.hpp"
 
 namespace wirestate::wire {
@@ -54,27 +55,27 @@ struct TcpOption {
   }
 };
 
-// Walks the option area. Every call to next() consumes at least one byte; it stops at
-// EOL (which it returns), at the end, or at the first structural error: length 0
-// (kOptionLengthZero), length 1 (kOptionLengthOne), or past the area (kOptionOverrun).
+// Walks the option area with the TLV walk IPv4 and TCP share (wire/option_walker.hpp):
+// every call to next() consumes at least one byte; it stops at EOL (which it returns), at
+// the end, or at the first structural error (length 0, length 1, past the area).
 class TcpOptionIterator {
  public:
   // options: the bytes after the fixed 20-byte header; base: their offset in the header.
-  explicit TcpOptionIterator(net::Bytes options, std::size_t base = 20) noexcept
-      : bytes_(options), base_(base) {}
+  explicit TcpOptionIterator(net::Bytes options, std::size_t base = 20) noexcept : walker_(options, base) {}
 
-  bool next(TcpOption& out) noexcept;
-  std::optional<Error> error() const noexcept { return error_; }
+  // Fills out and returns true, or returns false at the end or on an error.
+  bool next(TcpOption& out) noexcept {
+    RawOption raw;
+    if (!walker_.next(raw)) return false;
+    out = TcpOption{raw.kind, raw.length, raw.data, raw.offset};
+    return true;
+  }
+  std::optional<Error> error() const noexcept { return walker_.error(); }
   // Offset (from the TCP header start) of the option that caused error().
-  std::size_t error_offset() const noexcept { return error_offset_; }
+  std::size_t error_offset() const noexcept { return walker_.error_offset(); }
 
  private:
-  net::Bytes bytes_;
-  std::size_t base_;
-  std::size_t pos_ = 0;
-  bool done_ = false;
-  std::optional<Error> error_;
-  std::size_t error_offset_ = 0;
+  OptionWalker walker_;
 };
 
 // A TCP header. parse() checks: 20 bytes present (kTruncated), data offset >= 5 and
