@@ -67,6 +67,9 @@ class StopSignals {
 bool printable(const trace::Event& e) { return !std::holds_alternative<trace::PacketEvent>(e.body); }
 
 int run_capture(const CaptureArgs& args) {
+  // The handlers come first: a Ctrl-C while the interface opens ends the capture cleanly (an
+  // empty but valid pcap) instead of killing the process before the file has its header.
+  StopSignals signals;
   auto capture = io::LiveCapture::open({.interface = args.interface, .filter = args.filter});
   if (!capture) {
     std::fprintf(stderr, "wirestate capture: %s\n", capture.error().c_str());
@@ -103,7 +106,7 @@ int run_capture(const CaptureArgs& args) {
   monitor::Monitor mon(std::move(config));
   const wire::LinkType link = wire::link_type_from_dlt(capture->link_type());
 
-  StopSignals signals;
+  // tcpdump's readiness line: from here on, packets are captured and a signal stops cleanly.
   std::fprintf(stderr, "wirestate capture: listening on %s, link-type %s, snapshot length %d bytes%s%s\n",
                args.interface.c_str(), std::string(wire::to_string(link)).c_str(), capture->snaplen(),
                args.filter.empty() ? "" : ", filter: ", args.filter.c_str());

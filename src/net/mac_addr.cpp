@@ -2,16 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "hex_digit.hpp"
+
 namespace wirestate::net {
 
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
+using detail::hex_digit_value;
 
 MacAddr MacAddr::from_bytes(const std::uint8_t* p) noexcept {
   std::array<std::uint8_t, 6> o{};
@@ -30,8 +25,8 @@ tl::expected<MacAddr, std::string> MacAddr::parse(std::string_view text) {
   std::array<std::uint8_t, 6> o{};
   for (std::size_t i = 0; i < 6; ++i) {
     const std::size_t at = i * 3;
-    const int hi = hex_value(text[at]);
-    const int lo = hex_value(text[at + 1]);
+    const int hi = hex_digit_value(text[at]);
+    const int lo = hex_digit_value(text[at + 1]);
     if (hi < 0 || lo < 0) return fail();
     if (i < 5 && text[at + 2] != sep) return fail();
     o[i] = static_cast<std::uint8_t>(hi * 16 + lo);

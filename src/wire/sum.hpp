@@ -7,6 +7,7 @@
 
 #include "wirestate/net/bytes.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/ipv6_addr.hpp"
 
 namespace wirestate::wire::detail {
 
@@ -42,6 +43,17 @@ inline std::uint64_t sum_bytes(net::Bytes bytes) noexcept {
 inline std::uint64_t sum_pseudo(net::Ipv4Addr src, net::Ipv4Addr dst, std::uint8_t protocol,
                                 std::size_t length) noexcept {
   return std::uint64_t{src.value()} + dst.value() + protocol + (length & 0xffffffffU);
+}
+
+// The IPv6 pseudo-header of TCP, UDP and ICMPv6 (RFC 8200 §8.1): source, destination, the
+// 32-bit upper-layer length, three zero bytes and the next header value; unfolded.
+inline std::uint64_t sum_pseudo(const net::Ipv6Addr& src, const net::Ipv6Addr& dst, std::uint8_t next_header,
+                                std::size_t length) noexcept {
+  const std::uint8_t* s = src.bytes().data();
+  const std::uint8_t* d = dst.bytes().data();
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < 16; i += 4) sum += std::uint64_t{net::load_be32(s + i)} + net::load_be32(d + i);
+  return sum + (length & 0xffffffffU) + next_header;
 }
 
 // Folds to 16 bits with end-around carry.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "wirestate/arp/static_bindings.hpp"
+#include "support/scratch.hpp"
 
 namespace wirestate::arp {
 namespace {
@@ -117,7 +118,7 @@ TEST(StaticBindings, LoadNamesAMissingFile) {
 }
 
 TEST(StaticBindings, LoadReadsAFileAndNamesItInErrors) {
-  const std::string path = ::testing::TempDir() + "arp_static_bindings_test.json";
+  const std::string path = wirestate::test::scratch_path("bindings.json").string();
   {
     std::ofstream f(path);
     f << R"({"bindings": [{"ip": "10.0.0.1", "mac": "zz"}]})";

@@ -17,6 +17,7 @@
 
 #include "wirestate/io/pcap_writer.hpp"
 #include "wirestate/wire/frame_builder.hpp"
+#include "support/scratch.hpp"
 
 namespace {
 
@@ -88,7 +89,7 @@ class Capture {
 
   // Writes the capture and returns `analyze --json`'s document (fails the test on errors).
   json analyze(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("wirestate_analyze_crafted_" + std::to_string(getpid()));
+    const fs::path dir = wirestate::test::scratch_dir();
     fs::create_directories(dir);
     const std::string path = (dir / (name + ".pcap")).string();
     {

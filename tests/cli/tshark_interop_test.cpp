@@ -15,6 +15,8 @@
 
 #include "wirestate/io/pcap_writer.hpp"
 #include "wirestate/wire/frame_builder.hpp"
+#include "support/scratch.hpp"
+#include "support/require.hpp"
 
 namespace wirestate {
 namespace {
@@ -82,7 +84,7 @@ wire::Ipv4Repr ip_ab(std::uint16_t id) {
 }
 
 TEST(TsharkInterop, BuiltFramesDecodeInTsharkWithTheSameFields) {
-  if (!have_tshark()) GTEST_SKIP() << "tshark not found in PATH: interop test skipped";
+  if (!have_tshark()) WIRESTATE_SKIP_UNLESS_REQUIRED() << "tshark not found in PATH: interop test skipped";
   const wire::EthernetSpec eth{kMacA, kMacB, {}, false};
   std::vector<std::vector<std::uint8_t>> frames;
 
@@ -132,7 +134,7 @@ TEST(TsharkInterop, BuiltFramesDecodeInTsharkWithTheSameFields) {
   ip_opts.options = {wire::Ipv4OptionRepr::router_alert(), wire::Ipv4OptionRepr::record_route(2)};
   frames.push_back(wire::build_udp_frame(eth, ip_opts, {7000, 7001}, text));
 
-  const auto path = std::filesystem::temp_directory_path() / "wirestate_tshark_interop.pcap";
+  const auto path = wirestate::test::scratch_path("interop.pcap");
   {
     auto writer = io::PcapWriter::open(path.string());
     ASSERT_TRUE(writer) << writer.error();

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include "support/scratch.hpp"
 
 namespace wirestate::io::testing {
 
@@ -41,10 +42,7 @@ std::vector<std::uint8_t> pcap_record(std::uint32_t sec, std::uint32_t frac, std
 }
 
 std::filesystem::path temp_path(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string prefix = "wirestate_io_";
-  if (info != nullptr) prefix += std::string(info->test_suite_name()) + "_" + info->name() + "_";
-  auto path = std::filesystem::temp_directory_path() / (prefix + name);
+  auto path = wirestate::test::scratch_path(name);
   std::filesystem::remove(path);
   return path;
 }

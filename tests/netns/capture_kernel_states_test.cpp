@@ -1,6 +1,6 @@
 // Real Linux TCP endpoints against `wirestate capture`: two network namespaces the test
-// creates (names carry the pid), a veth pair between them, addresses in 10.199.x.0/24
-// only inside them. `wirestate capture -i <veth> -w FILE` runs in the client namespace
+// creates (names carry the pid), a veth pair between them, addresses
+// only inside them (10.199.0.0/24). `wirestate capture -i <veth> -w FILE` runs in the client namespace
 // while python3 sockets connect, exchange and close in several orders (client first,
 // server first, abort with SO_LINGER 0); `ss -tan` is taken in each namespace after each
 // exchange. After SIGINT the pcap must open in tshark, and `wirestate analyze --json` on
@@ -27,101 +27,27 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include "support/netns.hpp"
+#include "support/process.hpp"
+#include "support/require.hpp"
+#include "support/scratch.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-int sh(const std::string& cmd) {
-  const int rc = std::system((cmd + " >/dev/null 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+using namespace std::chrono_literals;
+using wirestate::test::Child;
+using wirestate::test::run_command;
+using wirestate::test::sh;
+using wirestate::test::slurp;
 
-std::pair<std::string, int> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (p == nullptr) return {"", -1};
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int rc = pclose(p);
-  return {out, WIFEXITED(rc) ? WEXITSTATUS(rc) : -1};
-}
-
-// Starts argv with stdout/stderr to files; returns the pid.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (o >= 0) dup2(o, STDOUT_FILENO);
-    if (e >= 0) dup2(e, STDERR_FILENO);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-// Two namespaces joined by a veth pair; deleted when the guard goes.
-class NamespacePair {
- public:
-  NamespacePair() {
-    const auto pid = std::to_string(getpid());
-    client_ns_ = "wsc-" + pid;
-    server_ns_ = "wss-" + pid;
-    client_if_ = "wsc" + pid;
-    server_if_ = "wss" + pid;
-    subnet_ = "10.199." + std::to_string(getpid() % 250) + ".";
-  }
-  ~NamespacePair() {
-    sh("ip netns del " + client_ns_);
-    sh("ip netns del " + server_ns_);
-  }
-  NamespacePair(const NamespacePair&) = delete;
-  NamespacePair& operator=(const NamespacePair&) = delete;
-
-  // Creates everything; "" on success, else what failed.
-  std::string create() {
-    if (sh("ip netns add " + client_ns_) != 0) return "`ip netns add` is not permitted here (needs root / CAP_SYS_ADMIN)";
-    if (sh("ip netns add " + server_ns_) != 0) return "cannot create a second namespace";
-    const std::vector<std::string> steps = {
-        "ip link add " + client_if_ + " netns " + client_ns_ + " type veth peer name " + server_if_ + " netns " + server_ns_,
-        "ip -n " + client_ns_ + " addr add " + client_ip() + "/24 dev " + client_if_,
-        "ip -n " + server_ns_ + " addr add " + server_ip() + "/24 dev " + server_if_,
-        "ip -n " + client_ns_ + " link set lo up",
-        "ip -n " + server_ns_ + " link set lo up",
-        "ip -n " + client_ns_ + " link set " + client_if_ + " up",
-        "ip -n " + server_ns_ + " link set " + server_if_ + " up",
-    };
-    for (const auto& s : steps) {
-      if (sh(s) != 0) return "setup step failed: " + s;
-    }
-    return "";
-  }
-  std::string client_ip() const { return subnet_ + "1"; }
-  std::string server_ip() const { return subnet_ + "2"; }
-  const std::string& client_ns() const { return client_ns_; }
-  const std::string& server_ns() const { return server_ns_; }
-  const std::string& client_if() const { return client_if_; }
-
- private:
-  std::string client_ns_, server_ns_, client_if_, server_if_, subnet_;
-};
+// Bounds on waits, far above what an idle machine needs; passing one fails the test with what
+// was awaited instead of hanging it.
+constexpr auto kReadyBound = 30s;
+constexpr auto kExchangeBound = 60s;
+constexpr auto kSettleBound = 30s;
 
 // The endpoints: `server MODE IP PORT` and `client MODE IP PORT`. Modes: client_first
 // (the client closes first), server_first, abort (the client sends RST via SO_LINGER 0).
@@ -155,8 +81,7 @@ else:
 
 // ss -tan in a namespace: state of the socket local:lport <-> peer:pport, "CLOSED" if none.
 std::string ss_state(const std::string& ns, int local_port, int peer_port) {
-  const auto [out, rc] = run("ip netns exec " + ns + " ss -tan");
-  std::istringstream lines(out);
+  std::istringstream lines(run_command("ip netns exec " + ns + " ss -tan").out);
   std::string line;
   while (std::getline(lines, line)) {
     std::istringstream f(line);
@@ -188,66 +113,61 @@ struct Exchange {
 };
 
 TEST(NetnsCapture, InferredFinalStatesMatchTheKernelsSs) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root (ip netns add, packet capture); running as uid " << geteuid();
-  if (!fs::exists(WIRESTATE_PYTHON)) GTEST_SKIP() << WIRESTATE_PYTHON << " is missing: no Linux TCP endpoints to run";
-  if (sh("command -v tshark") != 0) GTEST_SKIP() << "tshark is missing: cannot check that the pcap opens";
-  NamespacePair ns;
-  if (const auto why = ns.create(); !why.empty()) GTEST_SKIP() << why;
+  if (!fs::exists(WIRESTATE_PYTHON)) WIRESTATE_SKIP_UNLESS_REQUIRED() << WIRESTATE_PYTHON << " is missing: no Linux TCP endpoints to run";
+  if (sh("command -v tshark") != 0) WIRESTATE_SKIP_UNLESS_REQUIRED() << "tshark is missing: cannot check that the pcap opens";
+  // client = namespace a (va, 10.199.0.1), server = namespace b (vb, 10.199.0.2).
+  wirestate::test::VethPair ns("kst", "10.199.0");
+  if (const auto why = ns.create(); !why.empty()) WIRESTATE_SKIP_UNLESS_REQUIRED() << why;
 
-  const fs::path dir = fs::temp_directory_path() / ("wirestate_netns_" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = wirestate::test::scratch_dir();
   const std::string pcap = (dir / "capture.pcap").string();
   const std::string script = (dir / "endpoints.py").string();
   std::ofstream(script) << kEndpoints;
 
-  const pid_t capture = spawn({"ip", "netns", "exec", ns.client_ns(), WIRESTATE_CLI_PATH, "capture", "-i",
-                               ns.client_if(), "-w", pcap, "-q"},
-                              (dir / "capture.out").string(), (dir / "capture.err").string());
-  // Wait (bounded) until the capture is listening.
-  for (int i = 0; i < 200 && slurp((dir / "capture.err").string()).find("listening on") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  ASSERT_NE(slurp((dir / "capture.err").string()).find("listening on"), std::string::npos)
-      << slurp((dir / "capture.err").string());
+  // Bounded by count and duration as well as by the SIGINT below.
+  Child capture(ns.a().exec({WIRESTATE_CLI_PATH, "capture", "-i", "va", "-w", pcap, "-q", "-c", "100000",
+                             "--duration", "300"}),
+                dir / "capture.out", dir / "capture.err");
+  ASSERT_TRUE(capture.wait_for_output("listening on", kReadyBound, /*on_stderr=*/true)) << capture.err();
 
   std::vector<Exchange> exchanges = {{"client_first", 5001}, {"server_first", 5002}, {"abort", 5003}};
   for (auto& ex : exchanges) {
+    SCOPED_TRACE(ex.mode);
     const std::string port = std::to_string(ex.port);
-    const pid_t server = spawn({"ip", "netns", "exec", ns.server_ns(), WIRESTATE_PYTHON, script, "server", ex.mode,
-                                ns.server_ip(), port},
-                               (dir / ("server_" + ex.mode + ".out")).string(), (dir / ("server_" + ex.mode + ".err")).string());
-    // Start the client once the server listens (bounded wait), so no attempt is refused.
-    const std::string server_out = (dir / ("server_" + ex.mode + ".out")).string();
-    for (int i = 0; i < 200 && slurp(server_out).find("listening") == std::string::npos; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Child server(ns.b().exec({WIRESTATE_PYTHON, script, "server", ex.mode, ns.ip_b(), port}),
+                 dir / ("server_" + ex.mode + ".out"), dir / ("server_" + ex.mode + ".err"));
+    // Start the client once the server listens, so no attempt is refused.
+    ASSERT_TRUE(server.wait_for_output("listening", kReadyBound)) << server.err();
+    Child client(ns.a().exec({WIRESTATE_PYTHON, script, "client", ex.mode, ns.ip_b(), port}),
+                 dir / ("client_" + ex.mode + ".out"), dir / ("client_" + ex.mode + ".err"));
+    EXPECT_EQ(client.wait_exit(kExchangeBound), 0) << client.err();
+    EXPECT_EQ(server.wait_exit(kExchangeBound), 0) << server.err();
+    ex.client_port = std::atoi(client.out().c_str());
+    ASSERT_GT(ex.client_port, 0) << client.out();
+    // ss once the close has settled: no socket of the connection left in a transient state.
+    bool settled = false;
+    for (const auto until = std::chrono::steady_clock::now() + kSettleBound;
+         !settled && std::chrono::steady_clock::now() < until;) {
+      ex.ss_client = ss_state(ns.a().name(), ex.client_port, ex.port);
+      ex.ss_server = ss_state(ns.b().name(), ex.port, ex.client_port);
+      settled = !transient(ex.ss_client) && !transient(ex.ss_server);
+      if (!settled) std::this_thread::sleep_for(20ms);
     }
-    const pid_t client = spawn({"ip", "netns", "exec", ns.client_ns(), WIRESTATE_PYTHON, script, "client", ex.mode,
-                                ns.server_ip(), port},
-                               (dir / ("client_" + ex.mode + ".out")).string(), (dir / ("client_" + ex.mode + ".err")).string());
-    EXPECT_EQ(wait_exit(client), 0) << slurp((dir / ("client_" + ex.mode + ".err")).string());
-    EXPECT_EQ(wait_exit(server), 0) << slurp((dir / ("server_" + ex.mode + ".err")).string());
-    ex.client_port = std::atoi(slurp((dir / ("client_" + ex.mode + ".out")).string()).c_str());
-    EXPECT_GT(ex.client_port, 0);
-    // ss once the close has settled (bounded wait for in-flight FIN/ACKs).
-    for (int i = 0; i < 100; ++i) {
-      ex.ss_client = ss_state(ns.client_ns(), ex.client_port, ex.port);
-      ex.ss_server = ss_state(ns.server_ns(), ex.port, ex.client_port);
-      if (!transient(ex.ss_client) && !transient(ex.ss_server)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    EXPECT_TRUE(settled) << "still transient after 30 s: client " << ex.ss_client << ", server " << ex.ss_server;
   }
 
-  kill(capture, SIGINT);
-  EXPECT_EQ(wait_exit(capture), 0) << slurp((dir / "capture.err").string());
-  const std::string capture_err = slurp((dir / "capture.err").string());
+  capture.signal(SIGINT);
+  EXPECT_EQ(capture.wait_exit(kReadyBound), 0) << capture.err();
+  const std::string capture_err = capture.err();
   EXPECT_NE(capture_err.find("packets captured"), std::string::npos) << capture_err;
   EXPECT_NE(capture_err.find("dropped by kernel"), std::string::npos) << capture_err;
 
   EXPECT_EQ(sh("tshark -r " + pcap), 0) << "tshark cannot read " << pcap;
 
   // The capture host's own segments carry offloaded (unfilled) checksums: analyze with -K.
-  const auto [report, rc] = run(std::string(WIRESTATE_CLI_PATH) + " analyze --json -K " + pcap);
-  ASSERT_EQ(rc, 0);
+  const auto analyzed = run_command(std::string(WIRESTATE_CLI_PATH) + " analyze --json -K " + pcap);
+  ASSERT_EQ(analyzed.rc, 0);
+  const auto& report = analyzed.out;
   const auto doc = json::parse(report);
   for (const auto& ex : exchanges) {
     SCOPED_TRACE(ex.mode);
@@ -267,14 +187,13 @@ TEST(NetnsCapture, InferredFinalStatesMatchTheKernelsSs) {
     });
     ASSERT_NE(it, doc["connections"].end()) << "no connection to port " << ex.port << " in " << report;
     const auto& conn = *it;
-    EXPECT_EQ(conn["client"]["ip"], ns.client_ip());
+    EXPECT_EQ(conn["client"]["ip"], ns.ip_a());
     EXPECT_EQ(conn["client"]["final"], ex.ss_client) << conn.dump();
     EXPECT_EQ(conn["server"]["final"], ex.ss_server) << conn.dump();
     const auto client_states = conn["client"]["states"].get<std::vector<std::string>>();
     EXPECT_NE(std::find(client_states.begin(), client_states.end(), "ESTABLISHED"), client_states.end());
     EXPECT_EQ(conn["server"]["states"][0], "LISTEN");
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace

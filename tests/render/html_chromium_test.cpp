@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "trace_fixture.hpp"
+#include "support/scratch.hpp"
+#include "support/require.hpp"
 
 namespace wirestate::render {
 namespace {
@@ -71,12 +73,8 @@ class HtmlInChromium : public ::testing::Test {
  protected:
   void SetUp() override {
     browser_ = chromium();
-    if (browser_.empty()) GTEST_SKIP() << "chromium is not installed (apt-get install -y chromium): HTML not rendered";
-    dir_ = ::testing::TempDir() + "/render_chromium_" + std::to_string(getpid());
-    ASSERT_EQ(std::system(("rm -rf " + dir_ + " && mkdir -p " + dir_).c_str()), 0);
-  }
-  void TearDown() override {
-    if (!dir_.empty()) (void)std::system(("rm -rf " + dir_).c_str());
+    if (browser_.empty()) WIRESTATE_SKIP_UNLESS_REQUIRED() << "chromium is not installed (apt-get install -y chromium): HTML not rendered";
+    dir_ = wirestate::test::scratch_dir().string();
   }
 
   // Runs chromium on url with extra flags; stdout and stderr go to files in dir_.

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trace_fixture.hpp"
+#include "support/scratch.hpp"
 
 namespace wirestate::render {
 namespace {
@@ -47,7 +48,7 @@ struct Checked {
 };
 
 Checked check(const std::string& svg, const std::string& name) {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = wirestate::test::scratch_dir().string();
   const std::string file = dir + "/render_" + name + ".svg";
   const std::string script = dir + "/render_svg_check.py";
   const std::string out = dir + "/render_" + name + ".json";
