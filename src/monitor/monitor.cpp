@@ -145,7 +145,7 @@ void Monitor::on_fragment(const FrameIn& frame, const wire::DecodedPacket& d, st
   // A fragment cut by the snaplen or with a bad header checksum cannot be used.
   if (ip.is_cut() || ip.is_tso() || d.ipv4_checksum == wire::ChecksumStatus::kBad) return;
   ++counters_.fragments;
-  ipv4::Fragment f;
+  ip::Fragment f;
   f.key = {ip.src(), ip.dst(), ip.protocol(), ip.id()};
   f.offset = ip.frag_offset_bytes();
   f.more_fragments = ip.more_fragments();
@@ -156,7 +156,7 @@ void Monitor::on_fragment(const FrameIn& frame, const wire::DecodedPacket& d, st
   on_reassembly_events(result.events, out);
   if (!result.datagram) return;
   ++counters_.reassembled;
-  const ipv4::Datagram& dg = *result.datagram;
+  const ip::Datagram& dg = *result.datagram;
   // Rebuild one unfragmented packet (RFC 791 §3.2: the first fragment's header, total
   // length of the whole, MF and offset cleared) and decode its transport layer.
   const std::size_t total = dg.header.size() + dg.payload.size();

@@ -10,7 +10,7 @@ namespace {
 
 std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
 
-std::string fragment_name(const ipv4::FragmentKey& k) {
+std::string fragment_name(const ip::FragmentKey& k) {
   return fmt::format("{} > {} id 0x{:04x} proto {}", k.src.to_string(), k.dst.to_string(), k.id, k.protocol);
 }
 
@@ -118,24 +118,25 @@ void Monitor::on_arp(const FrameIn& frame, const wire::DecodedPacket& d, std::ve
   }
 }
 
-void Monitor::on_reassembly_events(const std::vector<ipv4::ReassemblyEvent>& events,
+void Monitor::on_reassembly_events(const std::vector<ip::ReassemblyEvent>& events,
                                    std::vector<trace::Event>& out) {
   for (const auto& ev : events) {
-    if (ev.kind == ipv4::ReassemblyEventKind::kOverlap) {
+    if (ev.kind == ip::ReassemblyEventKind::kOverlap) {
       // RFC 5722 §4 (and Linux for IPv4): overlapping fragments are an evasion or an
       // attack (teardrop); the whole datagram is dropped and we raise an alert.
       trace::AlertEvent e;
       e.rule = "ip_fragment_overlap";
       e.severity = "warning";
-      e.ip = ev.key.src;
-      e.message = fmt::format("overlapping IPv4 fragments ({}): datagram dropped", fragment_name(ev.key));
+      if (ev.key.src.is_v4()) e.ip = ev.key.src.v4();
+      e.message = fmt::format("overlapping {} fragments ({}): datagram dropped", ev.key.is_v6() ? "IPv6" : "IPv4",
+                              fragment_name(ev.key));
       e.packet = ev.packet;
       out.push_back({ev.at, std::move(e)});
       ++ip_alerts_;
       continue;
     }
     trace::AnomalyEvent e;
-    e.name = fmt::format("ip_fragment_{}", ipv4::to_string(ev.kind));
+    e.name = fmt::format("ip_fragment_{}", ip::to_string(ev.kind));
     e.conn = fragment_name(ev.key);
     e.detail = fmt::format("{} fragment(s), {} bytes held{}", ev.fragments, ev.bytes,
                            ev.datagram_dropped ? ", datagram dropped" : "");

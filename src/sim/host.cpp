@@ -64,11 +64,11 @@ void Host::ipv4_input(const wire::DecodedPacket& pkt, const std::vector<std::uin
   const wire::Ipv4Repr repr = wire::to_repr(ip);
   if (!ip.is_fragment()) return datagram_input(repr, ip.header(), ip.payload(), now);
 
-  ipv4::Fragment frag{{ip.src(), ip.dst(), ip.protocol(), ip.id()}, ip.frag_offset_bytes(),
+  ip::Fragment frag{{ip.src(), ip.dst(), ip.protocol(), ip.id()}, ip.frag_offset_bytes(),
                       ip.more_fragments(), ip.payload(), ip.header(), 0};
   auto result = reassembler_.add(frag, now);
   for (const auto& e : result.events) {
-    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ipv4::to_string(e.kind)), "",
+    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ip::to_string(e.kind)), "",
                                      fmt::format("{} > {} id {}", e.key.src.to_string(), e.key.dst.to_string(), e.key.id), 0}});
   }
   if (!result.datagram) return;
@@ -254,7 +254,7 @@ void Host::on_timer(net::Time now) {
   arp_.on_timer(now, arp_out_);
   flush_arp_outputs(now);
   for (const auto& e : reassembler_.expire(now)) {
-    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ipv4::to_string(e.kind)), "",
+    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ip::to_string(e.kind)), "",
                                      fmt::format("{} > {} id {}", e.key.src.to_string(), e.key.dst.to_string(), e.key.id), 0}});
   }
 }

@@ -16,7 +16,7 @@
 
 #include "wirestate/arp/alert.hpp"
 #include "wirestate/arp/spoof_detector.hpp"
-#include "wirestate/ipv4/reassembler.hpp"
+#include "wirestate/ip/reassembler.hpp"
 #include "wirestate/monitor/udp_flows.hpp"
 #include "wirestate/net/bytes.hpp"
 #include "wirestate/net/time.hpp"
@@ -43,7 +43,7 @@ using Summarizer = std::function<std::string(const FrameIn&, const wire::Decoded
 // Limits and switches of the monitor.
 struct MonitorConfig {
   tcp::ObserverConfig observer;          // connection table cap, MSL
-  ipv4::ReassemblerConfig reassembly;    // fragment memory, timeout
+  ip::ReassemblerConfig reassembly;    // fragment memory, timeout
   arp::DetectorConfig arp;               // ARP tables, windows, allow-list
   std::size_t max_udp_flows = 65536;     // UDP flow table cap (LRU)
   // Finished TCP connections / UDP flows kept for connections() / udp_flows(); beyond
@@ -117,7 +117,7 @@ class Monitor {
   // Overlapping-fragment alerts raised so far.
   std::uint64_t ip_alerts() const noexcept { return ip_alerts_; }
   const arp::SpoofDetector& arp_detector() const noexcept { return detector_; }
-  const ipv4::Reassembler& reassembler() const noexcept { return reassembler_; }
+  const ip::Reassembler& reassembler() const noexcept { return reassembler_; }
   const UdpFlowTable& udp_table() const noexcept { return udp_; }
   const MonitorConfig& config() const noexcept { return config_; }
 
@@ -136,7 +136,7 @@ class Monitor {
   void on_tcp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
   void on_udp(const FrameIn& frame, const wire::DecodedPacket& d);
   void on_icmp(const wire::DecodedPacket& d);
-  void on_reassembly_events(const std::vector<ipv4::ReassemblyEvent>& events,
+  void on_reassembly_events(const std::vector<ip::ReassemblyEvent>& events,
                             std::vector<trace::Event>& out);
   void on_observer_events(const tcp::ObservedSegment* seg, std::vector<trace::Event>& out);
   void packet_event(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
@@ -148,7 +148,7 @@ class Monitor {
   IcmpCounters icmp_;
   tcp::Observer observer_;
   arp::SpoofDetector detector_;
-  ipv4::Reassembler reassembler_;
+  ip::Reassembler reassembler_;
   UdpFlowTable udp_;
   std::unique_ptr<Finished> finished_;
   std::unordered_map<std::uint64_t, ConnName> names_;  // live connections only

@@ -15,7 +15,7 @@
 #include <tl/expected.hpp>
 
 #include "wirestate/arp/cache.hpp"
-#include "wirestate/ipv4/reassembler.hpp"
+#include "wirestate/ip/reassembler.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 #include "wirestate/net/time.hpp"
@@ -173,7 +173,7 @@ class Host {
   std::uint64_t next_item_id_ = 1;
   std::map<std::uint64_t, ConnKey> items_for_conn_;  // queued datagrams of TCP connections
   std::optional<ConnKey> sending_for_;               // the connection ip_output works for
-  ipv4::Reassembler reassembler_;
+  ip::Reassembler reassembler_;
   udp::SocketTable udp_;
   std::set<std::uint16_t> listening_;
   std::map<ConnKey, Connection> conns_;

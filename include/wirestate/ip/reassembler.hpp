@@ -1,6 +1,8 @@
 #pragma once
-// IPv4 fragment reassembly (RFC 791 §3.2, hole bookkeeping in the spirit of RFC 815),
-// with bounded memory, a timeout and Linux's overlap policy. Time is passed in.
+// IP fragment reassembly for both families, one mechanism: IPv4 (RFC 791 §3.2) and IPv6
+// (RFC 8200 §4.5), hole bookkeeping in the spirit of RFC 815, bounded memory, a timeout per
+// family and the overlap policy of RFC 5722 (which Linux applies to IPv4 too). Time is
+// passed in.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -11,19 +13,21 @@
 #include <unordered_map>
 #include <vector>
 
-#include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/time.hpp"
 
-namespace wirestate::ipv4 {
+namespace wirestate::ip {
 
-// RFC 791 §3.2: fragments belong to one datagram when source, destination, protocol and
-// identification all match.
+// Which fragments belong to one datagram. IPv4 (RFC 791 §3.2): source, destination, protocol
+// and the 16-bit identification. IPv6 (RFC 8200 §4.5): source, destination and the 32-bit
+// identification; protocol is 0 (the next header is not part of the identity).
 struct FragmentKey {
-  net::Ipv4Addr src;
-  net::Ipv4Addr dst;
+  net::IpAddr src;
+  net::IpAddr dst;
   std::uint8_t protocol = 0;
-  std::uint16_t id = 0;
+  std::uint32_t id = 0;
   constexpr bool operator==(const FragmentKey&) const = default;
+  bool is_v6() const noexcept { return src.is_v6(); }
 };
 
 // Hashes all four fields of a FragmentKey.
@@ -36,15 +40,17 @@ struct Fragment {
   FragmentKey key;
   std::uint32_t offset = 0;          // byte offset of the payload (fragment offset field * 8)
   bool more_fragments = false;       // the MF flag
-  std::span<const std::uint8_t> payload;  // the IP payload carried by this fragment
-  std::span<const std::uint8_t> header;   // this fragment's IP header (kept from offset 0)
+  std::span<const std::uint8_t> payload;  // the fragmentable part this fragment carries
+  // This fragment's IP header (kept from offset 0): IPv4 header with options, or the IPv6
+  // header and the extension headers before the fragment header (the unfragmentable part).
+  std::span<const std::uint8_t> header;
   std::uint64_t packet = 0;          // capture packet number, echoed in events
 };
 
 // A whole datagram rebuilt from its fragments.
 struct Datagram {
   FragmentKey key;
-  std::vector<std::uint8_t> header;   // the IP header of the offset-0 fragment, as received
+  std::vector<std::uint8_t> header;   // the header (unfragmentable part) of the offset-0 fragment, as received
   std::vector<std::uint8_t> payload;  // the reassembled IP payload
   std::size_t fragments = 0;          // how many fragments were used
   std::uint64_t first_packet = 0;     // packet number of the first fragment seen
@@ -56,9 +62,9 @@ enum class ReassemblyEventKind : std::uint8_t {
   kTimeout,            // not complete within the timeout after its first fragment
   kOverlap,            // a fragment overlapped another one: datagram dropped (RFC 5722 §4, Linux)
   kDuplicate,          // an exact duplicate fragment: the copy is dropped, the datagram kept
-  kTooLarge,           // header + payload would exceed 65535 bytes (RFC 791 total length)
+  kTooLarge,           // IPv4 header + payload, or IPv6 payload, would exceed 65535 bytes
   kInconsistentEnd,    // a second last fragment, or data beyond the last fragment's end
-  kBadLength,          // a non-last fragment whose length is not a multiple of 8 (RFC 791 §3.1)
+  kBadLength,          // a non-last fragment whose length is not a multiple of 8 (RFC 791 §3.1, RFC 8200 §4.5)
   kEvictedCount,       // dropped (oldest first) to stay within max_datagrams
   kEvictedBytes,       // dropped (oldest first) to stay within max_bytes
   kFragmentTooBig,     // a single fragment larger than max_bytes: the fragment is dropped
@@ -79,11 +85,13 @@ struct ReassemblyEvent {
   bool datagram_dropped = true;
 };
 
-// Limits; the defaults follow Linux (ipfrag_time 30 s, ipfrag_high_thresh 4 MiB).
+// Limits, shared by both families but for the timeout; the defaults follow Linux (ipfrag_time
+// 30 s, ip6frag_time 60 s as RFC 8200 §4.5 asks, ipfrag_high_thresh 4 MiB).
 struct ReassemblerConfig {
-  net::Duration timeout = net::Duration::seconds(30);
+  net::Duration timeout = net::Duration::seconds(30);     // IPv4
   std::size_t max_datagrams = 1024;      // concurrent partial datagrams
   std::size_t max_bytes = 4 * 1024 * 1024;  // payload bytes held over all partial datagrams
+  net::Duration timeout_v6 = net::Duration::seconds(60);  // IPv6
 };
 
 // Running totals since construction.
@@ -104,7 +112,7 @@ struct AddResult {
   std::vector<ReassemblyEvent> events;
 };
 
-// Rebuilds fragmented IPv4 datagrams. Memory is bounded by max_datagrams and max_bytes
+// Rebuilds fragmented IPv4 and IPv6 datagrams. Memory is bounded by max_datagrams and max_bytes
 // (plus a fixed overhead per partial datagram); when a limit would be passed the oldest
 // partial datagrams are evicted, each with an event. Unlike Linux, which refuses new
 // fragments above ipfrag_high_thresh, we evict the oldest: a monitor prefers fresh
@@ -114,7 +122,7 @@ class Reassembler {
   explicit Reassembler(ReassemblerConfig config = {});
 
   // Offers one fragment received at `now`. A packet that is not a fragment (offset 0
-  // and MF clear) is returned as a datagram at once.
+  // and MF clear, for IPv6 an atomic fragment, RFC 6946) is returned as a datagram at once.
   AddResult add(const Fragment& fragment, net::Time now);
 
   // Drops every partial datagram whose timeout has passed at `now`; one event each.
@@ -145,22 +153,27 @@ class Reassembler {
     std::size_t received = 0;
     net::Time created;
     std::uint64_t first_packet = 0;
-    std::list<FragmentKey>::iterator age;
+    std::list<FragmentKey>::iterator age;  // in the age list of its family
   };
   using Table = std::unordered_map<FragmentKey, Partial, FragmentKeyHash>;
 
   ReassemblyEvent drop(Table::iterator it, ReassemblyEventKind kind, net::Time now,
                        std::uint64_t packet);
-  bool make_room(std::size_t incoming, const FragmentKey& keep, net::Time now,
-                 std::uint64_t packet, std::vector<ReassemblyEvent>& events);
+  // The oldest partial datagram of either family (the table must not be empty).
+  Table::iterator oldest();
+  std::list<FragmentKey>& ages_of(const FragmentKey& k) { return k.is_v6() ? age_v6_ : age_v4_; }
+  net::Duration timeout_of(const FragmentKey& k) const { return k.is_v6() ? config_.timeout_v6 : config_.timeout; }
   static bool complete(const Partial& p) noexcept;
   Datagram assemble(Table::iterator it, std::uint64_t packet);
 
   ReassemblerConfig config_;
   Table table_;
-  std::list<FragmentKey> age_;  // oldest first: creation order is also expiry order
+  // Oldest first, one list per family: with one timeout per family, creation order is
+  // expiry order within each list.
+  std::list<FragmentKey> age_v4_;
+  std::list<FragmentKey> age_v6_;
   std::size_t bytes_held_ = 0;
   ReassemblyCounters counters_;
 };
 
-}  // namespace wirestate::ipv4
+}  // namespace wirestate::ip

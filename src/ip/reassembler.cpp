@@ -1,17 +1,21 @@
-#include "wirestate/ipv4/reassembler.hpp"
+#include "wirestate/ip/reassembler.hpp"
 
 #include <algorithm>
 
-namespace wirestate::ipv4 {
+namespace wirestate::ip {
 
 namespace {
-constexpr std::size_t kMaxDatagram = 65535;   // RFC 791 §3.1: total length is 16 bits
-constexpr std::size_t kMinHeader = 20;
+// RFC 791 §3.1: the IPv4 total length (header included) is 16 bits; RFC 8200 §3: the IPv6
+// payload length (extension headers included, the fixed header not) is 16 bits.
+constexpr std::size_t kMaxLengthField = 65535;
+constexpr std::size_t kIpv4MinHeader = 20;
+constexpr std::size_t kIpv6FixedHeader = 40;
 }  // namespace
 
 std::size_t FragmentKeyHash::operator()(const FragmentKey& k) const noexcept {
-  std::uint64_t h = (std::uint64_t{k.src.value()} << 32) | k.dst.value();
-  h ^= (std::uint64_t{k.protocol} << 16 | k.id) * 0x9e3779b97f4a7c15ULL;
+  std::uint64_t h = std::hash<net::IpAddr>{}(k.src);
+  h ^= std::hash<net::IpAddr>{}(k.dst) * 0xff51afd7ed558ccdULL;
+  h ^= (std::uint64_t{k.protocol} << 32 | k.id) * 0x9e3779b97f4a7c15ULL;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ULL;
   h ^= h >> 32;
@@ -38,15 +42,25 @@ Reassembler::Reassembler(ReassemblerConfig config) : config_(config) {
 }
 
 net::Time Reassembler::next_deadline() const noexcept {
-  if (age_.empty()) return net::Time::max();
-  return table_.at(age_.front()).created + config_.timeout;
+  net::Time t = net::Time::max();
+  if (!age_v4_.empty()) t = std::min(t, table_.at(age_v4_.front()).created + config_.timeout);
+  if (!age_v6_.empty()) t = std::min(t, table_.at(age_v6_.front()).created + config_.timeout_v6);
+  return t;
+}
+
+Reassembler::Table::iterator Reassembler::oldest() {
+  if (age_v6_.empty()) return table_.find(age_v4_.front());
+  if (age_v4_.empty()) return table_.find(age_v6_.front());
+  auto v4 = table_.find(age_v4_.front());
+  auto v6 = table_.find(age_v6_.front());
+  return v6->second.created < v4->second.created ? v6 : v4;
 }
 
 ReassemblyEvent Reassembler::drop(Table::iterator it, ReassemblyEventKind kind, net::Time now,
                                   std::uint64_t packet) {
   ReassemblyEvent ev{kind, it->first, now, packet, it->second.received, it->second.bytes, true};
   bytes_held_ -= it->second.bytes;
-  age_.erase(it->second.age);
+  ages_of(it->first).erase(it->second.age);
   table_.erase(it);
   switch (kind) {
     case ReassemblyEventKind::kTimeout: ++counters_.timeouts; break;
@@ -61,11 +75,17 @@ ReassemblyEvent Reassembler::drop(Table::iterator it, ReassemblyEventKind kind, 
 std::vector<ReassemblyEvent> Reassembler::expire(net::Time now) {
   std::vector<ReassemblyEvent> events;
   // Linux ip_expire: the timer starts with the first fragment and is never refreshed, so
-  // creation order is expiry order and only the front can be due.
-  while (!age_.empty()) {
-    auto it = table_.find(age_.front());
-    if (it->second.created + config_.timeout > now) break;
-    events.push_back(drop(it, ReassemblyEventKind::kTimeout, now, 0));
+  // creation order is expiry order within a family and only a front can be due. Both fronts
+  // are taken in the order they expired.
+  for (;;) {
+    const bool v4_due = !age_v4_.empty() && table_.at(age_v4_.front()).created + config_.timeout <= now;
+    const bool v6_due = !age_v6_.empty() && table_.at(age_v6_.front()).created + config_.timeout_v6 <= now;
+    if (!v4_due && !v6_due) break;
+    auto v4 = v4_due ? table_.find(age_v4_.front()) : table_.end();
+    auto v6 = v6_due ? table_.find(age_v6_.front()) : table_.end();
+    const bool take_v6 =
+        !v4_due || (v6_due && v6->second.created + config_.timeout_v6 < v4->second.created + config_.timeout);
+    events.push_back(drop(take_v6 ? v6 : v4, ReassemblyEventKind::kTimeout, now, 0));
   }
   return events;
 }
@@ -91,7 +111,7 @@ Datagram Reassembler::assemble(Table::iterator it, std::uint64_t packet) {
   d.first_packet = p.first_packet;
   d.last_packet = packet;
   bytes_held_ -= p.bytes;
-  age_.erase(p.age);
+  ages_of(it->first).erase(p.age);
   table_.erase(it);
   ++counters_.completed;
   return d;
@@ -104,7 +124,8 @@ AddResult Reassembler::add(const Fragment& f, net::Time now) {
 
   const auto n = static_cast<std::uint32_t>(f.payload.size());
   if (f.offset == 0 && !f.more_fragments) {
-    // Not a fragment at all (RFC 791 §3.2: offset 0 and MF clear).
+    // Not a fragment at all (RFC 791 §3.2: offset 0 and MF clear), or an IPv6 atomic
+    // fragment, which RFC 6946 §4 says to process apart from any other fragments.
     Datagram d{f.key, {f.header.begin(), f.header.end()}, {f.payload.begin(), f.payload.end()},
                1, f.packet, f.packet};
     out.datagram = std::move(d);
@@ -124,16 +145,21 @@ AddResult Reassembler::add(const Fragment& f, net::Time now) {
     return out;
   };
 
-  const std::size_t header_len = f.header.empty() ? kMinHeader : f.header.size();
+  // What the reassembled length field would count besides the fragmentable part: the IPv4
+  // header, or the IPv6 extension headers before the fragment header.
+  const std::size_t counted_header = f.key.is_v6()
+                                         ? (f.header.size() > kIpv6FixedHeader ? f.header.size() - kIpv6FixedHeader : 0)
+                                         : (f.header.empty() ? kIpv4MinHeader : f.header.size());
   const std::uint64_t end = std::uint64_t{f.offset} + n;
   auto it = table_.find(f.key);
-  if (header_len + end > kMaxDatagram) {
-    // Linux ip_frag_queue: "end + ihl > 65535" discards the whole queue.
+  if (counted_header + end > kMaxLengthField) {
+    // Linux ip_frag_queue: "end + ihl > 65535" discards the whole queue (ip6_frag_queue
+    // likewise with the payload length).
     if (it != table_.end()) return whole(it, ReassemblyEventKind::kTooLarge);
     return fragment_only(ReassemblyEventKind::kTooLarge);
   }
-  // RFC 791 §3.1: every fragment but the last carries a multiple of 8 octets, and a
-  // fragment with no data makes no progress.
+  // RFC 791 §3.1, RFC 8200 §4.5: every fragment but the last carries a multiple of 8
+  // octets, and a fragment with no data makes no progress.
   if (n == 0 || (f.more_fragments && n % 8 != 0)) return fragment_only(ReassemblyEventKind::kBadLength);
   if (n > config_.max_bytes) return fragment_only(ReassemblyEventKind::kFragmentTooBig);
 
@@ -168,19 +194,20 @@ AddResult Reassembler::add(const Fragment& f, net::Time now) {
   // Bounded memory: evict the oldest partial datagrams until this one fits.
   if (it == table_.end()) {
     while (table_.size() >= config_.max_datagrams) {
-      out.events.push_back(drop(table_.find(age_.front()), ReassemblyEventKind::kEvictedCount, now, f.packet));
+      out.events.push_back(drop(oldest(), ReassemblyEventKind::kEvictedCount, now, f.packet));
     }
   }
   while (bytes_held_ + n > config_.max_bytes) {
-    out.events.push_back(drop(table_.find(age_.front()), ReassemblyEventKind::kEvictedBytes, now, f.packet));
+    out.events.push_back(drop(oldest(), ReassemblyEventKind::kEvictedBytes, now, f.packet));
   }
   it = table_.find(f.key);
   if (it == table_.end()) {
-    age_.push_back(f.key);
+    auto& ages = ages_of(f.key);
+    ages.push_back(f.key);
     Partial fresh;
     fresh.created = now;
     fresh.first_packet = f.packet;
-    fresh.age = std::prev(age_.end());
+    fresh.age = std::prev(ages.end());
     it = table_.emplace(f.key, std::move(fresh)).first;
   }
 
@@ -197,4 +224,4 @@ AddResult Reassembler::add(const Fragment& f, net::Time now) {
   return out;
 }
 
-}  // namespace wirestate::ipv4
+}  // namespace wirestate::ip

@@ -1,4 +1,4 @@
-#include "wirestate/ipv4/reassembler.hpp"
+#include "wirestate/ip/reassembler.hpp"
 
 #include <cstdint>
 #include <numeric>
@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace wirestate::ipv4 {
+namespace wirestate::ip {
 namespace {
 
 using net::Duration;
@@ -315,5 +315,125 @@ TEST(Reassembler, EventKindsHaveNames) {
   EXPECT_EQ(to_string(ReassemblyEventKind::kEvictedBytes), "evicted_bytes");
 }
 
+// --- IPv6 (RFC 8200 §4.5) through the same mechanism -----------------------------------------
+
+const FragmentKey kKey6{*net::Ipv6Addr::parse("2001:db8::1"), *net::Ipv6Addr::parse("2001:db8::2"), 0, 0xdeadbeef};
+
+TEST(Reassembler, Ipv6FragmentsRebuildTheDatagramWithTheirThirtyTwoBitId) {
+  const auto whole = pattern(4008);
+  Reassembler r;
+  EXPECT_FALSE(r.add(make(whole, kThree[2], kKey6, 1), at_ms(0)).datagram);
+  EXPECT_FALSE(r.add(make(whole, kThree[0], kKey6, 2), at_ms(1)).datagram);
+  // The same addresses and the id's low 16 bits under another id are another datagram.
+  FragmentKey other = kKey6;
+  other.id = 0xbeef;
+  EXPECT_FALSE(r.add(make(whole, kThree[1], other, 3), at_ms(2)).datagram);
+  EXPECT_EQ(r.pending(), 2U);
+  auto res = r.add(make(whole, kThree[1], kKey6, 4), at_ms(3));
+  ASSERT_TRUE(res.datagram);
+  EXPECT_EQ(res.datagram->payload, whole);
+  EXPECT_EQ(res.datagram->key, kKey6);
+}
+
+TEST(Reassembler, FamiliesNeverMixEvenForMappedAddresses) {
+  const auto whole = pattern(4008);
+  const FragmentKey v4{net::Ipv4Addr(10, 0, 0, 1), net::Ipv4Addr(10, 0, 0, 2), 0, 7};
+  const FragmentKey mapped{net::Ipv6Addr::mapped(net::Ipv4Addr(10, 0, 0, 1)),
+                           net::Ipv6Addr::mapped(net::Ipv4Addr(10, 0, 0, 2)), 0, 7};
+  Reassembler r;
+  EXPECT_FALSE(r.add(make(whole, kThree[0], v4), at_ms(0)).datagram);
+  EXPECT_FALSE(r.add(make(whole, kThree[1], mapped), at_ms(0)).datagram);
+  EXPECT_FALSE(r.add(make(whole, kThree[2], v4), at_ms(0)).datagram);
+  EXPECT_EQ(r.pending(), 2U);
+}
+
+TEST(Reassembler, Ipv6WaitsSixtySecondsAndIpv4Thirty) {
+  const auto whole = pattern(4008);
+  Reassembler r;
+  r.add(make(whole, kThree[0], kKey6), at_ms(0));   // IPv6 first: due at 60 s
+  r.add(make(whole, kThree[0], kKey), at_ms(1000));  // IPv4 later: due at 31 s
+  EXPECT_EQ(r.next_deadline(), at_ms(31000));
+  EXPECT_TRUE(r.expire(at_ms(30999)).empty());
+  const auto first = r.expire(at_ms(31000));
+  ASSERT_EQ(first.size(), 1U);
+  EXPECT_EQ(first[0].key, kKey);
+  EXPECT_EQ(r.next_deadline(), at_ms(60000));
+  EXPECT_TRUE(r.expire(at_ms(59999)).empty());
+  const auto second = r.expire(at_ms(60000));
+  ASSERT_EQ(second.size(), 1U);
+  EXPECT_EQ(second[0].key, kKey6);
+}
+
+TEST(Reassembler, BothFamiliesDueTogetherExpireInDeadlineOrder) {
+  const auto whole = pattern(4008);
+  Reassembler r;
+  r.add(make(whole, kThree[0], kKey6), at_ms(0));    // due 60 s
+  r.add(make(whole, kThree[0], kKey), at_ms(20000));  // due 50 s
+  const auto events = r.expire(at_ms(70000));
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0].key, kKey);
+  EXPECT_EQ(events[1].key, kKey6);
+}
+
+TEST(Reassembler, EvictionTakesTheOldestOfEitherFamily) {
+  const auto whole = pattern(4008);
+  ReassemblerConfig config;
+  config.max_datagrams = 2;
+  Reassembler r(config);
+  r.add(make(whole, kThree[0], kKey6), at_ms(0));
+  r.add(make(whole, kThree[0], kKey), at_ms(1));
+  FragmentKey third = kKey;
+  third.id = 99;
+  const auto res = r.add(make(whole, kThree[0], third), at_ms(2));
+  ASSERT_EQ(res.events.size(), 1U);
+  EXPECT_EQ(res.events[0].kind, ReassemblyEventKind::kEvictedCount);
+  EXPECT_EQ(res.events[0].key, kKey6);
+}
+
+TEST(Reassembler, Ipv6LimitCountsTheExtensionHeadersNotTheFixedHeader) {
+  // Unfragmentable part: 40-byte fixed header + 8-byte hop-by-hop. The payload length may
+  // reach 65535 = 8 + fragmentable part, so 65527 bytes of fragmentable data fit.
+  const std::vector<std::uint8_t> header(48, 0);
+  const auto whole = pattern(65528);
+  Reassembler r;
+  auto first = make(whole, {0, 1480, true}, kKey6);
+  first.header = header;
+  r.add(first, at_ms(0));
+  auto last = make(whole, {65520, 7, false}, kKey6);
+  last.header = header;  // every fragment carries the unfragmentable part
+  EXPECT_TRUE(r.add(last, at_ms(1)).events.empty());  // ends at 65527: fits
+  Reassembler r2;
+  r2.add(first, at_ms(0));
+  auto too_far = make(whole, {65520, 8, false}, kKey6);  // ends at 65528: 8 + 65528 > 65535
+  too_far.header = header;
+  const auto res = r2.add(too_far, at_ms(1));
+  ASSERT_EQ(res.events.size(), 1U);
+  EXPECT_EQ(res.events[0].kind, ReassemblyEventKind::kTooLarge);
+  EXPECT_EQ(r2.pending(), 0U);
+}
+
+TEST(Reassembler, Ipv6OverlapDropsTheWholeDatagram) {
+  // RFC 5722 §4: "the entire datagram (and any constituent fragments) MUST be silently discarded".
+  const auto whole = pattern(4008);
+  Reassembler r;
+  r.add(make(whole, kThree[0], kKey6), at_ms(0));
+  const auto res = r.add(make(whole, {1472, 1480, true}, kKey6), at_ms(1));
+  ASSERT_EQ(res.events.size(), 1U);
+  EXPECT_EQ(res.events[0].kind, ReassemblyEventKind::kOverlap);
+  EXPECT_TRUE(res.events[0].datagram_dropped);
+  EXPECT_EQ(r.pending(), 0U);
+}
+
+TEST(Reassembler, Ipv6AtomicFragmentIsADatagramAtOnce) {
+  // RFC 6946 §4: offset 0 and M clear; processed in isolation from other fragments.
+  const auto whole = pattern(100);
+  Reassembler r;
+  r.add(make(whole, {0, 16, true}, kKey6), at_ms(0));
+  const auto res = r.add(make(whole, {0, 100, false}, kKey6), at_ms(1));
+  ASSERT_TRUE(res.datagram);
+  EXPECT_EQ(res.datagram->payload, whole);
+  EXPECT_EQ(r.pending(), 1U);  // the real fragment set is untouched
+}
+
 }  // namespace
-}  // namespace wirestate::ipv4
+}  // namespace wirestate::ip
