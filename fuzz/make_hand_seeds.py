@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""Writes the hand-written seeds of fuzz/corpus/tcp_endpoint and fuzz/corpus/arp.
+"""Writes the hand-written seeds of fuzz/corpus/tcp_endpoint, fuzz/corpus/arp and fuzz/corpus/ipv6.
 
 Each seed is a short program in the harness's input layout (see the harness headers);
 they start the fuzzer inside interesting situations: data in order and out of order,
 a 1-byte out-of-order flood, RST/SYN in ESTABLISHED, close and timers; ARP bindings that
-change, flip back, gratuitous replies, probes and a host resolving through its cache.
+change, flip back, gratuitous replies, probes and a host resolving through its cache;
+IPv6 packets (built with Debian's scapy) of every NDP message with its options, ICMPv6
+errors quoting packets with extension headers, fragments and a long extension chain.
 """
 import struct
 from pathlib import Path
@@ -80,8 +82,37 @@ def arp_seeds():
     return out
 
 
+def ipv6_seeds():
+    from scapy.all import (ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6MLReport2, ICMPv6ND_NA, ICMPv6ND_NS,
+                           ICMPv6ND_RA, ICMPv6ND_Redirect, ICMPv6ND_RS, ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU,
+                           ICMPv6NDOptPrefixInfo, ICMPv6NDOptRDNSS, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig,
+                           IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
+                           Raw, RouterAlert, TCP, UDP, raw)
+    a, b = "2001:db8::1", "2001:db8::2"
+    pkts = {
+        "ns": IPv6(src="fe80::1", dst="ff02::1:ff00:2") / ICMPv6ND_NS(tgt="fe80::2") /
+              ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01"),
+        "na": IPv6(src="fe80::2", dst="fe80::1") / ICMPv6ND_NA(tgt="fe80::2", S=1, O=1) /
+              ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:00:02"),
+        "rs": IPv6(src="fe80::1", dst="ff02::2") / ICMPv6ND_RS() / ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01"),
+        "ra": IPv6(src="fe80::9", dst="ff02::1") / ICMPv6ND_RA() / ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:09") /
+              ICMPv6NDOptMTU(mtu=1500) / ICMPv6NDOptPrefixInfo(prefix="2001:db8::") / ICMPv6NDOptRDNSS(dns=[a]),
+        "redirect": IPv6(src="fe80::9", dst="fe80::1") / ICMPv6ND_Redirect(tgt="fe80::7", dst="2001:db8::99") /
+                    ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:00:07"),
+        "unreachable_quoting_ext": IPv6(src=b, dst=a) / ICMPv6DestUnreach(code=4) / IPv6(src=a, dst=b) /
+                                   IPv6ExtHdrDestOpt() / UDP(sport=40000, dport=53),
+        "too_big": IPv6(src=b, dst=a) / ICMPv6PacketTooBig(mtu=1280) / IPv6(src=a, dst=b) / TCP(),
+        "chain_to_first_fragment": IPv6(src=a, dst=b) / IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting(addresses=[a]) /
+                                   IPv6ExtHdrDestOpt() / IPv6ExtHdrFragment(m=1, id=7) / TCP(),
+        "later_fragment": IPv6(src=a, dst=b) / IPv6ExtHdrFragment(offset=185, id=7) / Raw(b"x" * 64),
+        "echo": IPv6(src=a, dst=b) / ICMPv6EchoRequest(id=1, seq=2, data=b"hello"),
+        "mldv2": IPv6(src="::", dst="ff02::16") / IPv6ExtHdrHopByHop(options=[RouterAlert()]) / ICMPv6MLReport2(),
+    }
+    return {name: raw(p) for name, p in pkts.items()}
+
+
 def main():
-    for target, seeds in (("tcp_endpoint", tcp_seeds()), ("arp", arp_seeds())):
+    for target, seeds in (("tcp_endpoint", tcp_seeds()), ("arp", arp_seeds()), ("ipv6", ipv6_seeds())):
         d = HERE / target
         d.mkdir(parents=True, exist_ok=True)
         for name, data in seeds.items():

@@ -3,6 +3,8 @@
 
   pcap          every capture under ../shared/pcaps (whole files)
   decode        every packet of those captures, with the decode harness's 6-byte prefix
+  ipv6          the IPv6 packet (from its fixed header on) of every IPv6 frame of those
+                captures, found behind Ethernet (and VLAN tags), Linux cooked, raw and loopback
   monitor       Ethernet captures as the monitor harness's frame records (up to 400 frames)
   scenario      scenarios/*.json and tests/scenario/data/**/*.json
   bindings      tests/arp/**/*.json and one valid bindings file
@@ -47,6 +49,28 @@ def packets(path: Path):
         return None
 
 
+def ipv6_part(link: int, data: bytes):
+    """The bytes from the IPv6 header on, when the frame carries IPv6 right after its link header."""
+    if link == 1:  # Ethernet, with any VLAN tags
+        off, etype = 12, None
+        while off + 2 <= len(data):
+            etype = struct.unpack(">H", data[off:off + 2])[0]
+            if etype in (0x8100, 0x88A8, 0x9100):
+                off += 4
+                continue
+            break
+        return data[off + 2:] if etype == 0x86DD else None
+    if link == 113 and len(data) > 16 and data[14:16] == b"\x86\xdd":
+        return data[16:]
+    if link == 276 and len(data) > 20 and data[0:2] == b"\x86\xdd":
+        return data[20:]
+    if link in (101, 12, 14, 229) and data[:1] and data[0] >> 4 == 6:
+        return data
+    if link in (0, 108) and len(data) > 4 and data[4] >> 4 == 6:
+        return data[4:]
+    return None
+
+
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build-fuzz" / "corpus"
     captures = sorted(p for p in PCAPS.rglob("*") if p.suffix in (".pcap", ".pcapng", ".cap"))
@@ -60,6 +84,10 @@ def main() -> int:
         for data, wirelen in pkts[:200]:
             beyond = max(0, min(wirelen - len(data), 0xFFFF))
             put(out / "decode", bytes([sel, 0, 0]) + struct.pack(">H", beyond) + b"\x00" + data)
+        for data, _ in pkts[:200]:
+            part = ipv6_part(link, data)
+            if part:
+                put(out / "ipv6", part)
         if link == 1 and pkts:
             records = b"".join(struct.pack(">HB", len(d), 1) + d for d, _ in pkts[:400] if len(d) < 1600)
             put(out / "monitor", records)
@@ -69,7 +97,7 @@ def main() -> int:
     for js in sorted((ROOT / "tests" / "arp").rglob("*.json")):
         put(out / "bindings", js.read_bytes())
     put(out / "bindings", b'{"bindings":[{"ip":"10.0.0.1","mac":"02:00:00:00:00:01"}]}')
-    for target in ("decode", "pcap", "scenario", "tcp_endpoint", "arp", "monitor", "bindings"):
+    for target in ("decode", "pcap", "scenario", "tcp_endpoint", "arp", "monitor", "bindings", "ipv6"):
         for base in (ROOT / "fuzz" / "corpus" / target, ROOT / "tests" / "regressions" / target):
             if base.is_dir():
                 for f in sorted(base.iterdir()):

@@ -8,6 +8,7 @@
 #include "../../fuzz/harness/arp.hpp"
 #include "../../fuzz/harness/bindings.hpp"
 #include "../../fuzz/harness/decode.hpp"
+#include "../../fuzz/harness/ipv6.hpp"
 #include "../../fuzz/harness/monitor.hpp"
 #include "../../fuzz/harness/pcap.hpp"
 #include "../../fuzz/harness/scenario.hpp"
@@ -27,6 +28,7 @@ inline Harness harness_for(std::string_view target) {
   if (target == "arp") return &fuzz::fuzz_arp;
   if (target == "monitor") return &fuzz::fuzz_monitor;
   if (target == "bindings") return &fuzz::fuzz_bindings;
+  if (target == "ipv6") return &fuzz::fuzz_ipv6;
   return nullptr;
 }
 

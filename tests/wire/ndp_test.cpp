@@ -111,6 +111,8 @@ TEST_F(Ndp, ReadsEveryFieldOfAScapyRouterAdvertisement) {
   EXPECT_EQ(ra->router_lifetime(), 9000);
   EXPECT_EQ(ra->reachable_time(), 7U);
   EXPECT_EQ(ra->retrans_timer(), 8U);
+  EXPECT_FALSE(ra->target());
+  EXPECT_FALSE(ra->destination());
   EXPECT_EQ(ra->source_link_addr(), mac("02:aa:bb:cc:dd:ee"));
   EXPECT_FALSE(ra->target_link_addr());
   auto walker = ra->options();
@@ -143,6 +145,7 @@ TEST_F(Ndp, ReadsNeighborMessagesAndRedirect) {
   EXPECT_TRUE(view->solicited());
   EXPECT_FALSE(view->override_flag());
   EXPECT_EQ(view->target(), v6("2001:db8::2"));
+  EXPECT_FALSE(view->destination());
   EXPECT_EQ(view->target_link_addr(), mac("02:00:00:00:00:02"));
   const auto redirect = scapy_icmpv6("IPv6(src=\"fe80::9\",dst=\"fe80::1\")/ICMPv6ND_Redirect(tgt=\"fe80::7\","
                                      "dst=\"2001:db8::99\")/ICMPv6NDOptDstLLAddr(lladdr=\"02:00:00:00:00:07\")");
@@ -190,6 +193,18 @@ TEST(NdpMalformed, MessageShorterThanItsFixedPartIsTruncated) {
   auto v = NdpView::parse(*Icmpv6View::parse(ns));
   ASSERT_FALSE(v);
   EXPECT_EQ(v.error(), Error::kTruncated);
+}
+
+TEST(NdpMalformed, GettersOfFieldsATypeLacksReadNothing) {
+  // A router solicitation is 8 bytes: no target, no destination, no timers to read.
+  std::vector<std::uint8_t> rs(8, 0xff);
+  rs[0] = Icmpv6Type::kRouterSolicitation;
+  auto v = NdpView::parse(*Icmpv6View::parse(rs));
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->target());
+  EXPECT_FALSE(v->destination());
+  EXPECT_EQ(v->reachable_time(), 0U);
+  EXPECT_EQ(v->retrans_timer(), 0U);
 }
 
 TEST(NdpMalformed, NonNdpTypeIsRefused) {

@@ -85,7 +85,8 @@ class NdpOptionWalker {
 
 // An NDP message. parse() checks that the ICMPv6 type is one of 133-137 (kUnsupportedProtocol
 // otherwise) and that the fixed part for its type is present (kTruncated): RS 8 bytes, RA 16,
-// NS 24, NA 24, redirect 40.
+// NS 24, NA 24, redirect 40. No getter reads past that fixed part: fields a type lacks are
+// absent (target, destination) or 0.
 class NdpView {
  public:
   static tl::expected<NdpView, Error> parse(const Icmpv6View& message) noexcept;
@@ -102,16 +103,25 @@ class NdpView {
   // Default router preference (RFC 4191 §2.2): 1 high, 0 medium, 3 low, 2 reserved.
   std::uint8_t preference() const noexcept { return (bytes_[5] >> 3) & 0x03; }
   std::uint16_t router_lifetime() const noexcept { return net::load_be16(bytes_.data() + 6); }
-  std::uint32_t reachable_time() const noexcept { return net::load_be32(bytes_.data() + 8); }
-  std::uint32_t retrans_timer() const noexcept { return net::load_be32(bytes_.data() + 12); }
+  // Reachable time and retransmission timer: 0 on a message that is not an advertisement
+  // (only that one is long enough to hold them).
+  std::uint32_t reachable_time() const noexcept { return is_ra() ? net::load_be32(bytes_.data() + 8) : 0; }
+  std::uint32_t retrans_timer() const noexcept { return is_ra() ? net::load_be32(bytes_.data() + 12) : 0; }
   // Neighbor advertisement flags (§4.4).
   bool router() const noexcept { return (bytes_[4] & 0x80) != 0; }
   bool solicited() const noexcept { return (bytes_[4] & 0x40) != 0; }
   bool override_flag() const noexcept { return (bytes_[4] & 0x20) != 0; }
-  // Neighbor solicitation/advertisement and redirect: the target address (§4.3-4.5).
-  net::Ipv6Addr target() const noexcept { return net::Ipv6Addr::from_bytes(bytes_.data() + 8); }
-  // Redirect: the destination address (§4.5).
-  net::Ipv6Addr destination() const noexcept { return net::Ipv6Addr::from_bytes(bytes_.data() + 24); }
+  // The target address of a neighbor solicitation/advertisement or redirect (§4.3-4.5);
+  // none for router messages.
+  std::optional<net::Ipv6Addr> target() const noexcept {
+    if (fixed_len(type()) < 24) return std::nullopt;
+    return net::Ipv6Addr::from_bytes(bytes_.data() + 8);
+  }
+  // The destination address of a redirect (§4.5); none for the other messages.
+  std::optional<net::Ipv6Addr> destination() const noexcept {
+    if (type() != Icmpv6Type::kRedirect) return std::nullopt;
+    return net::Ipv6Addr::from_bytes(bytes_.data() + 24);
+  }
 
   NdpOptionWalker options() const noexcept {
     const std::size_t fixed = fixed_len(type());
@@ -126,6 +136,7 @@ class NdpView {
 
  private:
   explicit NdpView(net::Bytes b) noexcept : bytes_(b) {}
+  bool is_ra() const noexcept { return type() == Icmpv6Type::kRouterAdvertisement; }
   std::optional<net::MacAddr> link_addr(std::uint8_t type) const noexcept;
   net::Bytes bytes_;
 };
