@@ -3,92 +3,99 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 namespace wirestate::testing {
 
-namespace {
+namespace fs = std::filesystem;
 
-std::string scalar_text(const nlohmann::ordered_json& v) {
-  if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
-  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
-  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
-}
-
-void flatten(const nlohmann::ordered_json& v, const std::string& prefix, FieldMap& out) {
-  if (v.is_object()) {
-    for (const auto& [key, child] : v.items()) {
-      flatten(child, prefix.empty() ? key : prefix + "." + key, out);
-    }
-  } else if (v.is_array()) {
-    for (const auto& item : v) flatten(item, prefix, out);
-  } else {
-    out[prefix].push_back(scalar_text(v));
-  }
-}
-
-}  // namespace
-
-FieldMap flatten_to_tshark(const nlohmann::ordered_json& packet) {
-  FieldMap out;
-  nlohmann::ordered_json copy = packet;
-  nlohmann::ordered_json quoted;
-  if (copy.contains("icmp") && copy["icmp"].contains("quoted")) {
-    quoted = copy["icmp"]["quoted"];
-    copy["icmp"].erase("quoted");
-  }
-  flatten(copy, "", out);
-  if (!quoted.is_null()) flatten(quoted, "", out);  // second occurrences, after the outer ones
-  return out;
-}
+std::string shared_pcaps() { return WIRESTATE_SHARED_PCAPS; }
 
 std::vector<FieldMap> read_oracle(const std::string& capture_path) {
+  const std::string file = capture_path + ".tshark.jsonl";
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("no tshark oracle " + file);
   std::vector<FieldMap> rows;
-  std::ifstream in(capture_path + ".tshark.jsonl");
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    FieldMap row;
-    const auto parsed = nlohmann::json::parse(line);
-    for (const auto& [key, values] : parsed.items()) {
-      for (const auto& v : values) row[key].push_back(v.get<std::string>());
-    }
-    rows.push_back(std::move(row));
+    rows.push_back(test::fields_from_tshark(nlohmann::json::parse(line)));
   }
   return rows;
 }
 
+namespace {
+
+OracleCapture placeholder(const std::string& why) {
+  OracleCapture c;
+  c.path = "MISSING_ORACLE";
+  c.error = why;
+  return c;
+}
+
+}  // namespace
+
 std::vector<OracleCapture> oracle_captures() {
-  const std::filesystem::path root = WIRESTATE_SHARED_PCAPS;
+  const fs::path root = shared_pcaps();
   std::vector<OracleCapture> captures;
-  std::ifstream in(root / "public" / "index.json");
-  if (in) {
+  try {
+    std::ifstream in(root / "public" / "index.json");
+    if (!in) return {placeholder("cannot read " + (root / "public" / "index.json").string())};
     const auto index = nlohmann::json::parse(in);
     for (const auto& f : index.at("files")) {
       OracleCapture c;
       c.path = "public/" + f.at("file").get<std::string>();
       if (f.contains("tags")) c.tags = f.at("tags").get<std::vector<std::string>>();
-      if (f.contains("tshark_rc") && f.at("tshark_rc").is_number()) c.tshark_rc = f.at("tshark_rc").get<int>();
+      if (f.at("tshark_rc").is_number()) c.tshark_rc = f.at("tshark_rc").get<int>();
+      c.size = f.at("size").get<std::uint64_t>();
+      c.tshark_packets = f.at("packets_decoded").get<std::uint64_t>();
       captures.push_back(std::move(c));
     }
+    // The kernel traces have no index file: each NAME.pcap has a NAME.json sidecar.
+    const fs::path kernel = root / "kernel";
+    if (!fs::is_directory(kernel)) return {placeholder("no directory " + kernel.string())};
+    for (const auto& entry : fs::directory_iterator(kernel)) {
+      if (entry.path().extension() != ".json") continue;
+      std::ifstream sidecar_in(entry.path());
+      const auto sidecar = nlohmann::json::parse(sidecar_in);
+      const fs::path pcap = fs::path(entry.path()).replace_extension(".pcap");
+      OracleCapture c;
+      c.path = "kernel/" + pcap.filename().string();
+      c.tags = {"kernel"};
+      std::error_code ec;
+      c.size = fs::file_size(pcap, ec);
+      c.tshark_packets = sidecar.at("capture").at("packets").get<std::uint64_t>();
+      captures.push_back(std::move(c));
+    }
+  } catch (const std::exception& e) {
+    return {placeholder(std::string("cannot read the capture indexes: ") + e.what())};
   }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(root / "kernel", ec)) {
-    if (entry.path().extension() == ".pcap") {
-      captures.push_back({"kernel/" + entry.path().filename().string(), {"kernel"}, 0});
+  std::sort(captures.begin(), captures.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return captures;
+}
+
+std::vector<std::string> captures_on_disk() {
+  const fs::path root = shared_pcaps();
+  std::vector<std::string> found;
+  for (const char* top : {"public", "kernel"}) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(root / top, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_directory() && it->path().filename() == "ref") {
+        it.disable_recursion_pending();  // upstream reference outputs, not captures
+        continue;
+      }
+      const auto ext = it->path().extension();
+      const bool capture = ext == ".pcap" || (std::string(top) == "public" && ext == ".pcapng");
+      if (it->is_regular_file() && capture) found.push_back(fs::relative(it->path(), root).string());
     }
   }
-  std::sort(captures.begin(), captures.end(),
-            [](const auto& a, const auto& b) { return a.path < b.path; });
-  return captures;
+  std::sort(found.begin(), found.end());
+  return found;
 }
 
 std::string test_name_for(const std::string& path) {
   std::string name;
-  for (char c : path) {
-    name += (std::isalnum(static_cast<unsigned char>(c)) != 0) ? c : '_';
-  }
+  for (char c : path) name += (std::isalnum(static_cast<unsigned char>(c)) != 0) ? c : '_';
   return name;
 }
 

@@ -1,47 +1,47 @@
-// The tshark oracle: every capture in ../shared/pcaps (public/index.json and kernel/*.pcap)
-// is read with io::PcapReader, decoded with wire::decode, printed with print::to_json, and
-// every field wirestate decodes must equal what tshark 4.0 printed for that packet.
+// The tshark oracle: every capture in ../shared/pcaps (public/index.json and the kernel
+// traces) is read with io::PcapReader, decoded with wire::decode, printed with
+// print::to_json, and every field wirestate decodes must equal what tshark 4.0 printed for
+// that packet. Where wirestate stops decoding a packet tshark decoded cleanly, where the two
+// disagree on "malformed", where a capture compares nothing or libpcap cannot read it, the
+// checked-in allow-lists (oracle_allowlist.json, oracle_unreadable.json) must say so and why.
 // One test per capture, named after its path, so a failure names the file; each mismatch
-// names the packet number and the field.
+// names the packet number and the field. Whole-corpus tests check that the indexes, the
+// disk and the test list agree, that no allow-list entry is stale, and report the totals.
 #include <algorithm>
-#include <cstdint>
-#include <memory>
-#include <ostream>
+#include <fstream>
+#include <iostream>
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "cli/oracle_allowlist_support.hpp"
+#include "cli/oracle_run_support.hpp"
 #include "cli/oracle_support.hpp"
-#include "wirestate/io/pcap_reader.hpp"
-#include "wirestate/print/json.hpp"
-#include "wirestate/wire/decode.hpp"
+#include "support/scratch.hpp"
+
+namespace wirestate::testing {
+// gtest prints a failing parameter with this (instead of its bytes).
+void PrintTo(const OracleCapture& capture, std::ostream* os) { *os << capture.path; }
+}  // namespace wirestate::testing
 
 namespace wirestate {
 namespace {
 
-using testing::FieldMap;
+using testing::AllowList;
+using testing::CaptureReport;
 using testing::OracleCapture;
 
-// The tshark fields wirestate decodes and compares, value for value.
-const std::vector<std::string> kComparedFields = {
-    "frame.number", "frame.time_epoch", "frame.len", "frame.cap_len",
-    "eth.src", "eth.dst", "eth.type",
-    "vlan.id", "vlan.priority", "vlan.etype",
-    "arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.hw_mac",
-    "arp.dst.proto_ipv4", "arp.isgratuitous",
-    "ip.version", "ip.hdr_len", "ip.src", "ip.dst", "ip.proto", "ip.ttl", "ip.len", "ip.id",
-    "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "ip.checksum", "ip.checksum.status",
-    "ip.opt.type",
-    "icmp.type", "icmp.code", "icmp.checksum.status",
-    "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.flags.str",
-    "tcp.hdr_len", "tcp.len", "tcp.window_size_value", "tcp.options.mss_val",
-    "tcp.options.wscale.shift", "tcp.options.sack_perm", "tcp.options.sack_le",
-    "tcp.options.sack_re", "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr",
-    "tcp.checksum.status",
-    "udp.srcport", "udp.dstport", "udp.length", "udp.checksum.status"};
+// What ../shared/pcaps holds (README: 237 public captures in index.json, 8 kernel traces).
+// Pinned so that a truncated index or a lost folder fails here instead of shrinking the suite.
+constexpr std::size_t kPublicCaptures = 237;
+constexpr std::size_t kKernelCaptures = 8;
+
+// The suite the per-capture tests are instantiated in (see INSTANTIATE_TEST_SUITE_P below).
+constexpr const char* kOracleSuite = "Captures/Oracle";
 
 // Captures whose IPv4/TCP/UDP/ICMP/ARP/link headers are broken: at least one packet must
 // be flagged malformed. (Other "malformed" captures are broken in layers wirestate does
@@ -66,232 +66,198 @@ const std::set<std::string> kMustBeFlagged = {
     "public/zeek/trunc/ip4-trunc.pcap", "public/zeek/trunc/ipv4-internally-truncated-header.pcap",
     "public/zeek/trunc/ipv4-truncated-broken-header.pcap", "public/zeek/trunc/trunc-hdr.pcap"};
 
-// libpcap 1.10 cannot read some pcapng files tshark reads: several interfaces with
-// different link types or snapshot lengths, no Interface Description Block, or a section
-// header of version 2. Reading must stop cleanly with a message; the packets read before
-// are still compared.
-bool is_known_libpcap_limit(const std::string& message) {
-  return message.find("different from the") != std::string::npos ||
-         message.find("no Interface Description Blocks") != std::string::npos ||
-         message.find("major version number") != std::string::npos;
-}
+// A capture failing everything would print thousands of lines; the first ones say enough.
+constexpr std::size_t kFailuresShown = 40;
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      parts.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
+void expect_no_failures(const CaptureReport& report) {
+  for (std::size_t i = 0; i < report.failures.size() && i < kFailuresShown; ++i) ADD_FAILURE() << report.failures[i];
+  if (report.failures.size() > kFailuresShown) {
+    ADD_FAILURE() << "... and " << report.failures.size() - kFailuresShown << " more";
   }
-  parts.push_back(cur);
-  return parts;
 }
-
-const std::vector<std::string>* find(const FieldMap& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? nullptr : &it->second;
-}
-
-std::string join(const std::vector<std::string>* v) {
-  if (v == nullptr) return "<absent>";
-  std::string s;
-  for (const auto& x : *v) s += (s.empty() ? "" : ",") + x;
-  return s;
-}
-
-// tshark's protocol name for the layer of a field ("ip.ttl" -> "ip").
-std::string layer_of(const std::string& field) { return field.substr(0, field.find('.')); }
-
-// Compares one capture; returns the number of fields compared.
-class OracleComparison {
- public:
-  explicit OracleComparison(std::string path) : path_(std::move(path)) {}
-
-  // clipped: libpcap cut the record to the file's snapshot length (tshark reads it whole).
-  void packet(const FieldMap& row, const FieldMap& ours, const wire::DecodedPacket& decoded,
-              bool clipped) {
-    const std::string number = join(find(ours, "frame.number"));
-    const bool tshark_malformed = row.count("_ws.malformed") != 0;
-    // Wireshark verifies transport checksums over a segment clamped to the frame when the
-    // IPv4 total length exceeds the packet; wirestate refuses to verify a checksum over
-    // bytes the header says are missing (status 2), and flags the packet malformed.
-    bool ip_length_exceeds_packet = false;
-    if (const auto* experts = find(row, "_ws.expert.message")) {
-      for (const auto& m : *experts) {
-        if (m.find("IPv4 total length exceeds packet length") != std::string::npos) {
-          ip_length_exceeds_packet = true;
-        }
-      }
-    }
-    const auto* tshark_protocols = find(row, "frame.protocols");
-    const std::vector<std::string> tshark_layers =
-        tshark_protocols ? split(tshark_protocols->at(0), ':') : std::vector<std::string>{};
-    // We stopped early on purpose (a protocol we do not decode: IPv6, PPP, frame relay,
-    // other EtherTypes or link types) or because the bytes were malformed.
-    const bool we_stopped = decoded.not_decoded != wire::NotDecoded::kNone || decoded.malformed();
-
-    // Our protocol chain must be a prefix of tshark's (tshark goes on into applications).
-    const std::string our_protocols = join(find(ours, "frame.protocols"));
-    if (!tshark_malformed && tshark_protocols != nullptr && !we_stopped) {
-      const std::string& theirs = tshark_protocols->at(0);
-      const bool prefix = theirs == our_protocols ||
-                          (theirs.rfind(our_protocols + ":", 0) == 0);
-      EXPECT_TRUE(prefix) << path_ << " packet " << number << " frame.protocols: ours "
-                          << our_protocols << ", tshark " << theirs;
-    }
-
-    for (const auto& field : kComparedFields) {
-      const auto* theirs = find(row, field);
-      const auto* mine = find(ours, field);
-      if (theirs == nullptr && mine == nullptr) continue;
-      const std::string layer = layer_of(field);
-      if (mine == nullptr) {
-        // tshark decoded a layer we do not reach: fine only when we stopped on purpose
-        // or on malformed bytes (tshark then shows what it read before giving up).
-        if (we_stopped) continue;
-        ADD_FAILURE() << path_ << " packet " << number << " field " << field
-                      << ": tshark has " << join(theirs) << ", wirestate has nothing";
-        continue;
-      }
-      if (theirs == nullptr) {
-        // tshark did not produce the field: its dissector gave up (malformed) or it never
-        // reached the layer (it decoded the payload as something else).
-        const bool tshark_has_layer =
-            std::find(tshark_layers.begin(), tshark_layers.end(), layer) != tshark_layers.end();
-        if (tshark_malformed || !tshark_has_layer) continue;
-        // SACK-permitted: tshark prints it only when well-formed; we only say true.
-        ADD_FAILURE() << path_ << " packet " << number << " field " << field
-                      << ": wirestate has " << join(mine) << ", tshark has nothing";
-        continue;
-      }
-      if (clipped && (field == "frame.cap_len" || field.ends_with("checksum.status"))) {
-        continue;  // our bytes are a prefix of tshark's: checksums cannot be verified
-      }
-      if (ip_length_exceeds_packet && decoded.malformed() &&
-          (field == "tcp.checksum.status" || field == "udp.checksum.status" ||
-           field == "icmp.checksum.status")) {
-        continue;
-      }
-      if (skip_time_ && field == "frame.time_epoch") continue;
-      ++compared_;
-      if (field == "tcp.options.sack_perm") continue;  // presence compared above; tshark prints the option bytes
-      if (field == "tcp.flags.str" && theirs->at(0).find('-') != std::string::npos) {
-        continue;  // tshark shows the AccECN ACE counter ("-5-") once AccECN was negotiated
-      }
-      if (field == "tcp.options.sack_le" || field == "tcp.options.sack_re") {
-        compare_sack(field, number, ours, *mine, *theirs);
-        continue;
-      }
-      if (tshark_malformed && mine->size() != theirs->size()) continue;
-      EXPECT_EQ(join(mine), join(theirs)) << path_ << " packet " << number << " field " << field;
-    }
-  }
-
-  int compared() const { return compared_; }
-  // Files with deliberately invalid record timestamps (sub-second field out of range):
-  // libpcap normalises them, tshark prints them raw ("1418145370.1000000000").
-  void skip_time() { skip_time_ = true; }
-
- private:
-  // tshark prints SACK edges relative to the peer's initial sequence number; we print
-  // the raw 32-bit values. The difference must be one constant per direction of a flow.
-  void compare_sack(const std::string& field, const std::string& number, const FieldMap& ours,
-                    const std::vector<std::string>& mine, const std::vector<std::string>& theirs) {
-    ASSERT_EQ(mine.size(), theirs.size()) << path_ << " packet " << number << " field " << field;
-    const std::string flow = join(find(ours, "ip.src")) + ":" + join(find(ours, "tcp.srcport")) +
-                             ">" + join(find(ours, "ip.dst")) + ":" + join(find(ours, "tcp.dstport"));
-    for (std::size_t i = 0; i < mine.size(); ++i) {
-      const auto delta = static_cast<std::uint32_t>(std::stoull(mine[i]) - std::stoull(theirs[i]));
-      auto [it, inserted] = sack_base_.emplace(flow, delta);
-      EXPECT_EQ(it->second, delta) << path_ << " packet " << number << " field " << field
-                                   << ": raw " << mine[i] << " vs tshark relative " << theirs[i];
-    }
-  }
-
-  std::string path_;
-  int compared_ = 0;
-  bool skip_time_ = false;
-  std::map<std::string, std::uint32_t> sack_base_;
-};
-
-}  // namespace
-}  // namespace wirestate
-
-namespace wirestate::testing {
-// gtest prints a failing parameter with this (instead of its bytes).
-void PrintTo(const OracleCapture& capture, std::ostream* os) { *os << capture.path; }
-}  // namespace wirestate::testing
-
-namespace wirestate {
-namespace {
 
 class Oracle : public ::testing::TestWithParam<OracleCapture> {};
 
 TEST_P(Oracle, EveryDecodedFieldMatchesTshark) {
   const OracleCapture& capture = GetParam();
-  const std::string path = std::string(WIRESTATE_SHARED_PCAPS) + "/" + capture.path;
-  auto oracle = testing::read_oracle(path);
-  if (capture.path.ends_with(".pcapng")) {
-    // tshark lists pcapng blocks that hold no packet (custom blocks and the like) as
-    // "data" frames without a timestamp; libpcap skips them.
-    std::erase_if(oracle, [](const FieldMap& row) {
-      const auto* protocols = find(row, "frame.protocols");
-      return row.count("frame.time_epoch") == 0 && protocols != nullptr &&
-             protocols->at(0) == "data";
-    });
-  }
-
-  auto reader = io::PcapReader::open(path);
-  if (!reader) {
-    EXPECT_NE(reader.error().find(path), std::string::npos) << reader.error();
-    EXPECT_TRUE(is_known_libpcap_limit(reader.error()) || oracle.empty())
-        << "cannot open a capture tshark read: " << reader.error();
-    return;
-  }
-  const auto link = wire::link_type_from_dlt(reader->link_type());
-  auto decoded = std::make_unique<wire::DecodedPacket>();
-  OracleComparison comparison(capture.path);
-  if (std::find(capture.tags.begin(), capture.tags.end(), "pcap-timestamp-invalid") !=
-      capture.tags.end()) {
-    comparison.skip_time();
-  }
-  std::size_t i = 0;
-  std::size_t flagged = 0;
-  while (auto packet = reader->next()) {
-    wire::decode_into(*decoded, packet->data, link, packet->wire_len);
-    if (decoded->malformed()) ++flagged;
-    if (capture.tshark_rc != 0) continue;  // tshark could not read the file: no oracle
-    ASSERT_LT(i, oracle.size()) << capture.path << ": more packets than tshark saw";
-    const print::FrameInfo frame{packet->number, packet->timestamp, packet->caplen,
-                                 packet->wire_len};
-    const auto ours = testing::flatten_to_tshark(print::to_json(frame, *decoded));
-    FieldMap row = oracle[i++];
-    // frame.number: tshark counts non-packet pcapng blocks too; compare our position.
-    row["frame.number"] = {std::to_string(packet->number)};
-    const auto* tshark_caplen = find(row, "frame.cap_len");
-    const bool clipped = static_cast<int>(packet->caplen) == reader->snaplen() &&
-                         tshark_caplen != nullptr &&
-                         std::stoull(tshark_caplen->at(0)) > packet->caplen;
-    comparison.packet(row, ours, *decoded, clipped);
-  }
-  if (const auto& problem = reader->problem()) {
-    EXPECT_TRUE(is_known_libpcap_limit(problem->message)) << problem->message;
-  } else if (capture.tshark_rc == 0) {
-    EXPECT_EQ(i, oracle.size()) << capture.path << ": tshark saw more packets";
-  }
+  const CaptureReport report = testing::check_capture(capture, AllowList::checked_in());
+  expect_no_failures(report);
   if (kMustBeFlagged.count(capture.path) != 0) {
-    EXPECT_GT(flagged, 0U) << capture.path << ": a malformed capture decoded as clean";
+    EXPECT_GT(report.flagged, 0) << capture.path << ": a malformed capture decoded as clean";
   }
-  RecordProperty("fields_compared", comparison.compared());
-  RecordProperty("packets_flagged_malformed", static_cast<int>(flagged));
+  RecordProperty("fields_compared", report.fields_compared);
+  RecordProperty("fields_compared_beyond_frame", report.compared_beyond_frame);
+  RecordProperty("values_on_allowed_stops", report.allowed_stop_values);
+  RecordProperty("packets_flagged_malformed", report.flagged);
 }
 
 INSTANTIATE_TEST_SUITE_P(Captures, Oracle, ::testing::ValuesIn(testing::oracle_captures()),
                          [](const auto& info) { return testing::test_name_for(info.param.path); });
+
+int instantiated_oracle_tests() {
+  const auto* unit = ::testing::UnitTest::GetInstance();
+  for (int i = 0; i < unit->total_test_suite_count(); ++i) {
+    if (std::string(unit->GetTestSuite(i)->name()) == kOracleSuite) return unit->GetTestSuite(i)->total_test_count();
+  }
+  return 0;
+}
+
+TEST(OracleCaptures, IndexesDiskAndTestListAgree) {
+  const auto captures = testing::oracle_captures();
+  ASSERT_FALSE(captures.empty());
+  ASSERT_TRUE(captures.front().error.empty()) << captures.front().error;
+  std::set<std::string> indexed;
+  std::size_t kernel = 0;
+  for (const auto& c : captures) {
+    indexed.insert(c.path);
+    if (c.path.starts_with("kernel/")) ++kernel;
+  }
+  EXPECT_EQ(indexed.size(), captures.size()) << "a capture is indexed twice";
+  EXPECT_EQ(captures.size() - kernel, kPublicCaptures) << "public/index.json";
+  EXPECT_EQ(kernel, kKernelCaptures) << "kernel/*.json sidecars";
+
+  const auto disk = testing::captures_on_disk();
+  const std::set<std::string> on_disk(disk.begin(), disk.end());
+  for (const auto& p : on_disk) EXPECT_EQ(indexed.count(p), 1U) << p << " is on disk but in no index";
+  for (const auto& p : indexed) EXPECT_EQ(on_disk.count(p), 1U) << p << " is indexed but not on disk";
+  EXPECT_EQ(disk.size(), captures.size());
+
+  EXPECT_EQ(instantiated_oracle_tests(), static_cast<int>(captures.size())) << "tests in " << kOracleSuite;
+}
+
+// The whole corpus once more, to see what no single capture can: entries for any capture
+// that match nothing, and the totals.
+TEST(OracleAllowList, NoEntryIsStaleAndTheTotalsAreReported) {
+  const auto& allow = AllowList::checked_in();
+  const auto captures = testing::oracle_captures();
+  ASSERT_TRUE(captures.front().error.empty()) << captures.front().error;
+  std::set<std::string> paths;
+  std::map<std::string, int> used;
+  int compared = 0, compared_beyond_frame = 0, allowed_stop_values = 0, malformed_stop_values = 0;
+  int comparing_nothing = 0, comparing_nothing_unlisted = 0, failing = 0;
+  for (const auto& capture : captures) {
+    paths.insert(capture.path);
+    const auto report = testing::check_capture(capture, allow);
+    for (const auto& [id, n] : report.used) used[id] += n;
+    compared += report.fields_compared;
+    compared_beyond_frame += report.compared_beyond_frame;
+    allowed_stop_values += report.allowed_stop_values;
+    malformed_stop_values += report.malformed_stop_values;
+    if (report.compared_beyond_frame == 0) {
+      ++comparing_nothing;
+      if (allow.compares_nothing(capture.path) == nullptr) ++comparing_nothing_unlisted;
+    }
+    if (!report.failures.empty()) ++failing;
+  }
+  const auto entries = allow.entries();
+  for (const auto* e : entries) {
+    EXPECT_TRUE(e->capture.empty() || paths.count(e->capture) != 0) << e->id << " names no capture: " << e->capture;
+    EXPECT_NE(used.count(e->id), 0U) << e->id << " (" << e->why << ") matches nothing in any capture: stale";
+  }
+  EXPECT_GT(compared_beyond_frame, 0);
+  EXPECT_EQ(comparing_nothing_unlisted, 0);
+  EXPECT_EQ(failing, 0) << "captures whose own test fails";
+  RecordProperty("fields_compared", compared);
+  RecordProperty("fields_compared_beyond_frame", compared_beyond_frame);
+  RecordProperty("values_on_allowed_stops", allowed_stop_values);
+  RecordProperty("values_on_stops_both_call_malformed", malformed_stop_values);
+  RecordProperty("allowlist_entries", static_cast<int>(entries.size()));
+  RecordProperty("captures_comparing_nothing", comparing_nothing);
+  std::cout << "oracle: " << captures.size() << " captures, " << compared << " values compared (" << compared_beyond_frame
+            << " beyond frame.*), " << allowed_stop_values << " values on allow-listed stops, " << malformed_stop_values
+            << " on stops both call malformed, " << entries.size() << " allow-list entries, " << comparing_nothing
+            << " captures comparing nothing (" << comparing_nothing_unlisted << " unlisted)\n";
+  for (const auto* e : entries) {
+    if (e->capture.empty()) std::cout << "  " << e->id << " (any capture) covered " << used[e->id] << ": " << e->why << "\n";
+  }
+}
+
+// The checker itself, with allow-lists of our own: each hole it closes must be able to fail.
+class OracleChecker : public ::testing::Test {
+ protected:
+  // An allow-list with the given sections (JSON text of the section values) and no others.
+  static AllowList allow_list(const std::string& stops = "[]", const std::string& verdicts_ours = "[]",
+                              const std::string& verdicts_tshark = "[]", const std::string& nothing = "[]",
+                              const std::string& unreadable = "[]") {
+    const auto allow_path = wirestate::test::scratch_path("allow.json");
+    const auto unreadable_path = wirestate::test::scratch_path("unreadable.json");
+    std::ofstream(allow_path) << R"({"stops": )" << stops << R"(, "verdicts_ours": )" << verdicts_ours
+                              << R"(, "verdicts_tshark": )" << verdicts_tshark << R"(, "compares_nothing": )" << nothing
+                              << "}";
+    std::ofstream(unreadable_path) << R"({"unreadable": )" << unreadable << "}";
+    return AllowList::load(allow_path.string(), unreadable_path.string());
+  }
+
+  static OracleCapture capture(const std::string& path) {
+    for (const auto& c : testing::oracle_captures()) {
+      if (c.path == path) return c;
+    }
+    ADD_FAILURE() << "no capture " << path;
+    return {};
+  }
+
+  // True when one failure contains text.
+  static bool fails_with(const CaptureReport& report, const std::string& text) {
+    return std::any_of(report.failures.begin(), report.failures.end(),
+                       [&](const auto& f) { return f.find(text) != std::string::npos; });
+  }
+};
+
+TEST_F(OracleChecker, AStopOnACleanPacketNeedsAnEntry) {
+  const auto ipv6 = capture("public/zeek/icmp/icmp6-ping.pcap");
+  EXPECT_TRUE(fails_with(testing::check_capture(ipv6, allow_list()), "no stops entry allows it"));
+  const auto allowed = allow_list(R"([{"stop": "ipv6_not_decoded", "layers": ["ip"], "why": "IPv6 is not decoded"}])");
+  EXPECT_TRUE(testing::check_capture(ipv6, allowed).failures.empty());
+  // The layers bound what may be lost: tshark's ip.version of an IPv6 packet is in "ip".
+  const auto too_narrow = allow_list(R"([{"stop": "ipv6_not_decoded", "layers": ["tcp"], "why": "IPv6 is not decoded"}])");
+  EXPECT_TRUE(fails_with(testing::check_capture(ipv6, too_narrow), "no stops entry allows it"));
+}
+
+TEST_F(OracleChecker, AnEntryThatMatchesNothingIsStale) {
+  const auto syn = capture("public/zeek/tcp/syn.pcap");
+  const auto stale = allow_list(
+      R"([{"capture": "public/zeek/tcp/syn.pcap", "stop": "ipv6_not_decoded", "why": "there is no IPv6 here"}])");
+  EXPECT_TRUE(fails_with(testing::check_capture(syn, stale), "matches nothing: stale"));
+}
+
+TEST_F(OracleChecker, MalformedVerdictsMustAgreeBothWays) {
+  const auto bad_ip_checksum = capture("public/zeek/chksums/ip4-bad-chksum.pcap");
+  EXPECT_TRUE(fails_with(testing::check_capture(bad_ip_checksum, allow_list()), "wirestate flags ipv4.bad_checksum"));
+  const auto named = allow_list("[]", R"([{"ours": "bad_checksum", "tshark_expert": ["Bad checksum"], "why": "a bad checksum"}])");
+  EXPECT_TRUE(testing::check_capture(bad_ip_checksum, named).failures.empty());
+  const auto wrong_expert = allow_list("[]", R"([{"ours": "bad_checksum", "tshark_expert": ["Nope"], "why": "a bad checksum"}])");
+  EXPECT_FALSE(testing::check_capture(bad_ip_checksum, wrong_expert).failures.empty());
+  const auto cfm = capture("public/tcpdump/kday2.pcap");
+  EXPECT_TRUE(fails_with(testing::check_capture(cfm, allow_list()), "tshark says [Malformed Packet: CFM]"));
+}
+
+TEST_F(OracleChecker, ACaptureComparingNothingMustBeListed) {
+  const auto empty = capture("public/gopacket/pcapgo/tests/le/test003.pcapng");
+  EXPECT_TRUE(fails_with(testing::check_capture(empty, allow_list()), "compares_nothing does not list it"));
+  const auto syn = capture("public/zeek/tcp/syn.pcap");
+  const auto listed = allow_list("[]", "[]", "[]", R"([{"capture": "public/zeek/tcp/syn.pcap", "why": "wrongly listed"}])");
+  EXPECT_TRUE(fails_with(testing::check_capture(syn, listed), "listed in compares_nothing, but"));
+}
+
+TEST_F(OracleChecker, UnreadableFilesMustBeListedAndListedFilesUnreadable) {
+  const auto no_idb = capture("public/gopacket/pcapgo/tests/le/test002.pcapng");
+  EXPECT_TRUE(fails_with(testing::check_capture(no_idb, allow_list()), "oracle_unreadable.json does not say so"));
+  const auto wrong_error = allow_list("[]", "[]", "[]", "[]",
+                                      R"([{"capture": "public/gopacket/pcapgo/tests/le/test002.pcapng", "stage": "open",
+                                           "error": "something else", "why": "no interface block"}])");
+  EXPECT_TRUE(fails_with(testing::check_capture(no_idb, wrong_error), "lacks the listed"));
+  const auto syn = capture("public/zeek/tcp/syn.pcap");
+  const auto readable = allow_list("[]", "[]", "[]", "[]",
+                                   R"([{"capture": "public/zeek/tcp/syn.pcap", "stage": "read", "packets_read": 0,
+                                        "error": "x", "why": "wrongly listed"}])");
+  EXPECT_TRUE(fails_with(testing::check_capture(syn, readable), "but libpcap read it to the end"));
+}
+
+TEST_F(OracleChecker, EntriesWithoutAReasonOrWithUnknownKeysAreRejected) {
+  EXPECT_THROW(allow_list(R"([{"stop": "ipv6_not_decoded"}])"), std::runtime_error);
+  EXPECT_THROW(allow_list(R"([{"stop": "ipv6_not_decoded", "frame": [1, 2], "why": "a misspelt key"}])"),
+               std::runtime_error);
+}
 
 }  // namespace
 }  // namespace wirestate
