@@ -7,6 +7,7 @@
 
 #include "wirestate/net/bytes.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/ipv6_addr.hpp"
 
 namespace wirestate::wire::detail {
@@ -54,6 +55,12 @@ inline std::uint64_t sum_pseudo(const net::Ipv6Addr& src, const net::Ipv6Addr& d
   std::uint64_t sum = 0;
   for (std::size_t i = 0; i < 16; i += 4) sum += std::uint64_t{net::load_be32(s + i)} + net::load_be32(d + i);
   return sum + (length & 0xffffffffU) + next_header;
+}
+
+// The pseudo-header of either family.
+inline std::uint64_t sum_pseudo(const net::IpAddr& src, const net::IpAddr& dst, std::uint8_t protocol,
+                                std::size_t length) noexcept {
+  return src.is_v4() ? sum_pseudo(src.v4(), dst.v4(), protocol, length) : sum_pseudo(src.v6(), dst.v6(), protocol, length);
 }
 
 // Folds to 16 bits with end-around carry.

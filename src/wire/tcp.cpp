@@ -16,12 +16,19 @@ tl::expected<TcpView, Error> TcpView::parse(net::Bytes segment) noexcept {
   return TcpView(segment);
 }
 
-ChecksumStatus TcpView::verify_checksum(net::Ipv4Addr src, net::Ipv4Addr dst,
-                                        std::size_t tcp_length) const noexcept {
+ChecksumStatus TcpView::verify_with_pseudo(std::uint64_t pseudo, std::size_t tcp_length) const noexcept {
   if (tcp_length > bytes_.size() || tcp_length < header_len()) return ChecksumStatus::kUnverified;
-  const std::uint64_t s = detail::sum_pseudo(src, dst, IpProtocol::kTcp, tcp_length) +
-                          detail::sum_bytes(bytes_.first(tcp_length));
+  const std::uint64_t s = pseudo + detail::sum_bytes(bytes_.first(tcp_length));
   return detail::fold(s) == 0xffff ? ChecksumStatus::kGood : ChecksumStatus::kBad;
+}
+
+ChecksumStatus TcpView::verify_checksum(net::Ipv4Addr src, net::Ipv4Addr dst, std::size_t tcp_length) const noexcept {
+  return verify_with_pseudo(detail::sum_pseudo(src, dst, IpProtocol::kTcp, tcp_length), tcp_length);
+}
+
+ChecksumStatus TcpView::verify_checksum(const net::Ipv6Addr& src, const net::Ipv6Addr& dst,
+                                        std::size_t tcp_length) const noexcept {
+  return verify_with_pseudo(detail::sum_pseudo(src, dst, IpProtocol::kTcp, tcp_length), tcp_length);
 }
 
 TcpRepr TcpView::to_repr() const {

@@ -96,8 +96,8 @@ std::size_t tcp_header_len(const TcpRepr& repr) noexcept {
   return TcpView::kMinHeaderLen + tcp_options_len(repr.options);
 }
 
-std::size_t emit_tcp(const TcpRepr& repr, net::Bytes payload, net::Ipv4Addr src,
-                     net::Ipv4Addr dst, net::MutableBytes out) noexcept {
+std::size_t emit_tcp(const TcpRepr& repr, net::Bytes payload, const net::IpAddr& src,
+                     const net::IpAddr& dst, net::MutableBytes out) noexcept {
   std::uint8_t* p = out.data();
   const std::size_t hl = TcpView::kMinHeaderLen + write_options(repr.options, p + TcpView::kMinHeaderLen);
   net::store_be16(p, repr.src_port);
@@ -116,8 +116,8 @@ std::size_t emit_tcp(const TcpRepr& repr, net::Bytes payload, net::Ipv4Addr src,
   return len;
 }
 
-std::vector<std::uint8_t> build_tcp(const TcpRepr& repr, net::Bytes payload, net::Ipv4Addr src,
-                                    net::Ipv4Addr dst) {
+std::vector<std::uint8_t> build_tcp(const TcpRepr& repr, net::Bytes payload, const net::IpAddr& src,
+                                    const net::IpAddr& dst) {
   std::vector<std::uint8_t> out(tcp_header_len(repr) + payload.size());
   emit_tcp(repr, payload, src, dst, out);
   return out;

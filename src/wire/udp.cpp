@@ -19,16 +19,25 @@ net::Bytes UdpView::payload() const noexcept {
   return bytes_.subspan(kHeaderLen, end - kHeaderLen);
 }
 
+ChecksumStatus UdpView::verify_with_pseudo(std::uint64_t pseudo) const noexcept {
+  const std::uint64_t s = pseudo + detail::sum_bytes(bytes_.first(length()));
+  return detail::fold(s) == 0xffff ? ChecksumStatus::kGood : ChecksumStatus::kBad;
+}
+
 ChecksumStatus UdpView::verify_checksum(net::Ipv4Addr src, net::Ipv4Addr dst) const noexcept {
   if (checksum() == 0 || is_cut()) return ChecksumStatus::kUnverified;  // RFC 768: 0 = none
-  const std::uint64_t s = detail::sum_pseudo(src, dst, IpProtocol::kUdp, length()) +
-                          detail::sum_bytes(bytes_.first(length()));
-  return detail::fold(s) == 0xffff ? ChecksumStatus::kGood : ChecksumStatus::kBad;
+  return verify_with_pseudo(detail::sum_pseudo(src, dst, IpProtocol::kUdp, length()));
+}
+
+ChecksumStatus UdpView::verify_checksum(const net::Ipv6Addr& src, const net::Ipv6Addr& dst) const noexcept {
+  if (is_cut()) return ChecksumStatus::kUnverified;
+  if (checksum() == 0) return ChecksumStatus::kBad;  // RFC 8200 §8.1: mandatory over IPv6
+  return verify_with_pseudo(detail::sum_pseudo(src, dst, IpProtocol::kUdp, length()));
 }
 
 UdpRepr to_repr(const UdpView& view) noexcept { return UdpRepr{view.src_port(), view.dst_port()}; }
 
-std::size_t emit_udp(const UdpRepr& repr, net::Bytes payload, net::Ipv4Addr src, net::Ipv4Addr dst,
+std::size_t emit_udp(const UdpRepr& repr, net::Bytes payload, const net::IpAddr& src, const net::IpAddr& dst,
                      net::MutableBytes out, bool compute_checksum) noexcept {
   std::uint8_t* p = out.data();
   const std::size_t len = UdpView::kHeaderLen + payload.size();
@@ -46,8 +55,8 @@ std::size_t emit_udp(const UdpRepr& repr, net::Bytes payload, net::Ipv4Addr src,
   return len;
 }
 
-std::vector<std::uint8_t> build_udp(const UdpRepr& repr, net::Bytes payload, net::Ipv4Addr src,
-                                    net::Ipv4Addr dst, bool compute_checksum) {
+std::vector<std::uint8_t> build_udp(const UdpRepr& repr, net::Bytes payload, const net::IpAddr& src,
+                                    const net::IpAddr& dst, bool compute_checksum) {
   std::vector<std::uint8_t> out(UdpView::kHeaderLen + payload.size());
   emit_udp(repr, payload, src, dst, out, compute_checksum);
   return out;

@@ -3,13 +3,12 @@
 // bytes (checksum included) equal scapy's; plus one test per malformed case.
 #include "wirestate/wire/ndp.hpp"
 
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "support/process.hpp"
+#include "scapy_oracle.hpp"
 #include "support/require.hpp"
 
 namespace wirestate::wire {
@@ -18,24 +17,10 @@ namespace {
 net::Ipv6Addr v6(const char* text) { return *net::Ipv6Addr::parse(text); }
 net::MacAddr mac(const char* text) { return *net::MacAddr::parse(text); }
 
-std::vector<std::uint8_t> unhex(const std::string& hex) {
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
+using testing::have_scapy;
 
-// The ICMPv6 message (after the 40-byte IPv6 header) of the packet a scapy expression
-// builds, as bytes; empty when scapy is not there.
-std::vector<std::uint8_t> scapy_icmpv6(const std::string& expr) {
-  const std::string py = "from scapy.all import *\nimport sys\np=" + expr + "\nsys.stdout.write(raw(p)[40:].hex())\n";
-  const auto o = wirestate::test::run_command(std::string(WIRESTATE_PYTHON) + " -c '" + py + "'");
-  if (o.rc != 0) return {};
-  return unhex(o.out);
-}
-
-bool have_scapy() {
-  return wirestate::test::sh(std::string(WIRESTATE_PYTHON) + " -c 'import scapy.all'") == 0;
-}
+// The ICMPv6 message (after the 40-byte IPv6 header) of the packet a scapy expression builds.
+std::vector<std::uint8_t> scapy_icmpv6(const std::string& expr) { return testing::scapy_bytes(expr, 40); }
 
 class Ndp : public ::testing::Test {
  protected:

@@ -9,7 +9,9 @@
 #include <tl/expected.hpp>
 
 #include "wirestate/net/bytes.hpp"
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/ipv6_addr.hpp"
 #include "wirestate/net/seq_num.hpp"
 #include "wirestate/wire/error.hpp"
 #include "wirestate/wire/option_walker.hpp"
@@ -109,12 +111,17 @@ class TcpView {
   net::Bytes payload() const noexcept { return bytes_.subspan(header_len()); }
   net::Bytes bytes() const noexcept { return bytes_; }
 
-  // RFC 9293 §3.1: verifies the checksum over the pseudo-header and the segment.
-  // tcp_length is the segment length the IP header declares; when fewer bytes were
-  // captured the result is kUnverified.
-  ChecksumStatus verify_checksum(net::Ipv4Addr src, net::Ipv4Addr dst,
+  // RFC 9293 §3.1: verifies the checksum over the pseudo-header (IPv4's, or IPv6's of
+  // RFC 8200 §8.1) and the segment. tcp_length is the segment length the IP header
+  // declares; when fewer bytes were captured the result is kUnverified.
+  ChecksumStatus verify_checksum(net::Ipv4Addr src, net::Ipv4Addr dst, std::size_t tcp_length) const noexcept;
+  ChecksumStatus verify_checksum(const net::Ipv6Addr& src, const net::Ipv6Addr& dst,
                                  std::size_t tcp_length) const noexcept;
-  ChecksumStatus verify_checksum(net::Ipv4Addr src, net::Ipv4Addr dst) const noexcept {
+  ChecksumStatus verify_checksum(const net::IpAddr& src, const net::IpAddr& dst, std::size_t tcp_length) const noexcept {
+    return src.is_v4() ? verify_checksum(src.v4(), dst.v4(), tcp_length) : verify_checksum(src.v6(), dst.v6(), tcp_length);
+  }
+  template <typename Addr>
+  ChecksumStatus verify_checksum(const Addr& src, const Addr& dst) const noexcept {
     return verify_checksum(src, dst, bytes_.size());
   }
 
@@ -123,6 +130,8 @@ class TcpView {
   TcpRepr to_repr() const;
 
  private:
+  // The status given the unfolded pseudo-header sum.
+  ChecksumStatus verify_with_pseudo(std::uint64_t pseudo, std::size_t tcp_length) const noexcept;
   explicit TcpView(net::Bytes b) noexcept : bytes_(b) {}
   net::Bytes bytes_;
 };
@@ -133,15 +142,16 @@ std::size_t tcp_options_len(const TcpOptions& options) noexcept;
 std::size_t tcp_header_len(const TcpRepr& repr) noexcept;
 
 // Writes header + payload into out (out.size() >= tcp_header_len(repr) + payload.size()),
-// computing data offset, option padding and the checksum over the IPv4 pseudo-header.
+// computing data offset, option padding and the checksum over the pseudo-header of src and
+// dst (either family).
 // Options are emitted as Linux does (MSS, SACK-permitted + timestamps, NOP + window
 // scale, NOP NOP + SACK, then unknown ones), padded with EOL; what does not fit in 40
 // bytes is dropped. Returns the bytes written.
-std::size_t emit_tcp(const TcpRepr& repr, net::Bytes payload, net::Ipv4Addr src,
-                     net::Ipv4Addr dst, net::MutableBytes out) noexcept;
+std::size_t emit_tcp(const TcpRepr& repr, net::Bytes payload, const net::IpAddr& src,
+                     const net::IpAddr& dst, net::MutableBytes out) noexcept;
 
 // emit_tcp into a new vector.
-std::vector<std::uint8_t> build_tcp(const TcpRepr& repr, net::Bytes payload, net::Ipv4Addr src,
-                                    net::Ipv4Addr dst);
+std::vector<std::uint8_t> build_tcp(const TcpRepr& repr, net::Bytes payload, const net::IpAddr& src,
+                                    const net::IpAddr& dst);
 
 }  // namespace wirestate::wire
