@@ -59,6 +59,8 @@ void Endpoint::return_to_listen(net::Time now, std::string cause) {
   fresh.state_ = state_;
   fresh.passive_ = true;
   fresh.local_port_ = local_port_;
+  fresh.remote_specified_ = remote_specified_;
+  if (remote_specified_) fresh.remote_port_ = remote_port_;  // still LISTEN for that one port
   fresh.isn_ = std::move(isn_);
   fresh.outgoing_ = std::move(outgoing_);
   fresh.events_ = std::move(events_);
@@ -78,6 +80,17 @@ tl::expected<void, UserError> Endpoint::open_passive(std::uint16_t local_port, I
   return {};
 }
 
+// RFC 9293 §3.10.1, OPEN call, passive with the foreign socket specified.
+tl::expected<void, UserError> Endpoint::open_passive(std::uint16_t local_port,
+                                                     std::uint16_t remote_port, IsnSource isn,
+                                                     net::Time now) {
+  auto opened = open_passive(local_port, std::move(isn), now);
+  if (!opened) return opened;
+  remote_port_ = remote_port;
+  remote_specified_ = true;
+  return {};
+}
+
 // RFC 9293 §3.10.1, OPEN call, active (from CLOSED, or LISTEN turned active).
 tl::expected<void, UserError> Endpoint::open_active(std::uint16_t local_port,
                                                     std::uint16_t remote_port, IsnSource isn,
@@ -87,17 +100,24 @@ tl::expected<void, UserError> Endpoint::open_active(std::uint16_t local_port,
   }
   local_port_ = local_port;
   remote_port_ = remote_port;
+  remote_specified_ = true;
   isn_ = std::move(isn);
+  start_active(now, "open active");
+  return {};
+}
+
+// RFC 9293 §3.10.1/§3.10.2: select an ISS, send a SYN, SND.UNA = ISS, SND.NXT = ISS+1,
+// enter SYN-SENT. The connection is active from here: a RST in SYN-RECEIVED closes it.
+void Endpoint::start_active(net::Time now, std::string cause) {
   passive_ = false;
   iss_ = isn_ ? isn_() : net::SeqNum(0);
   snd_una_ = snd_nxt_ = snd_max_ = iss_;
   buf_seq_ = iss_ + 1;
   recover_ = iss_;
   rcv_wscale_ = cfg_.window_scaling ? std::min<std::uint8_t>(cfg_.window_scale, 14) : 0;
-  transition(State::kSynSent, now, "open active");
+  transition(State::kSynSent, now, std::move(cause));
   send_syn(now);
   arm_retransmit(now);
-  return {};
 }
 
 // RFC 9293 §3.10.2, SEND call.
@@ -105,8 +125,13 @@ tl::expected<std::size_t, UserError> Endpoint::send(std::span<const std::uint8_t
                                                     net::Time now) {
   switch (state_) {
     case State::kClosed:
-    case State::kListen:
       return tl::make_unexpected(UserError::kConnectionDoesNotExist);
+    case State::kListen:
+      // §3.10.2: with the foreign socket specified the connection turns active; the data
+      // is queued for after ESTABLISHED (output() sends nothing in SYN-SENT), not on the SYN.
+      if (!remote_specified_) return tl::make_unexpected(UserError::kForeignSocketUnspecified);
+      start_active(now, "send in LISTEN");
+      break;
     case State::kSynSent:
     case State::kSynReceived:
     case State::kEstablished:

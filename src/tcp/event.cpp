@@ -16,6 +16,7 @@ std::string_view to_string(UserError error) noexcept {
     case UserError::kConnectionDoesNotExist: return "connection does not exist";
     case UserError::kConnectionAlreadyExists: return "connection already exists";
     case UserError::kConnectionClosing: return "connection closing";
+    case UserError::kForeignSocketUnspecified: return "foreign socket unspecified";
   }
   return "unknown error";
 }

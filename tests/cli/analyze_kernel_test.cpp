@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include "support/scratch.hpp"
 
 namespace {
 
@@ -28,7 +29,7 @@ struct Output {
 };
 
 Output wirestate_cli(const std::string& args) {
-  const fs::path err = fs::temp_directory_path() / ("wirestate_analyze_err_" + std::to_string(getpid()));
+  const fs::path err = wirestate::test::scratch_path("stderr");
   Output o;
   FILE* p = popen((std::string(WIRESTATE_CLI_PATH) + " " + args + " 2>" + err.string()).c_str(), "r");
   if (p == nullptr) return o;
@@ -48,6 +49,10 @@ json sidecar(const std::string& name) {
   return json::parse(in);
 }
 
+// Connections in each TCP trace (tcp_rst_closed_port tries twice), so that a sidecar or a
+// report with none cannot pass the loops below vacuously.
+std::size_t connections_in(const std::string& name) { return name == "tcp_rst_closed_port" ? 2U : 1U; }
+
 class AnalyzeKernel : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(AnalyzeKernel, JsonGivesTheSidecarsStatesAndFinalStates) {
@@ -59,6 +64,7 @@ TEST_P(AnalyzeKernel, JsonGivesTheSidecarsStatesAndFinalStates) {
   EXPECT_TRUE(doc["complete"].get<bool>());
   EXPECT_EQ(doc["malformed"], 0);
   EXPECT_EQ(doc["packets"], truth["capture"]["packets"]);
+  ASSERT_EQ(truth["connections"].size(), connections_in(name));
   ASSERT_EQ(doc["connections"].size(), truth["connections"].size());
   for (const auto& expected : truth["connections"]) {
     const auto it = std::find_if(doc["connections"].begin(), doc["connections"].end(), [&](const json& c) {
@@ -80,7 +86,7 @@ TEST_P(AnalyzeKernel, JsonGivesTheSidecarsStatesAndFinalStates) {
 
 TEST_P(AnalyzeKernel, EventsFileHoldsTheObserversStateChanges) {
   const std::string name = GetParam();
-  const fs::path events = fs::temp_directory_path() / ("wirestate_events_" + name + std::to_string(getpid()) + ".jsonl");
+  const fs::path events = wirestate::test::scratch_path(name + ".events.jsonl");
   const auto o = wirestate_cli("analyze --events " + events.string() + " " + (kKernel / (name + ".pcap")).string());
   ASSERT_EQ(o.rc, 0) << o.err;
   std::ifstream in(events);
@@ -96,9 +102,11 @@ TEST_P(AnalyzeKernel, EventsFileHoldsTheObserversStateChanges) {
   fs::remove(events);
   std::size_t expected = 0;
   const auto truth = sidecar(name);  // kept alive: the loop borrows from it
+  ASSERT_EQ(truth["connections"].size(), connections_in(name));
   for (const auto& c : truth["connections"]) {
     expected += c["expected_states"]["client"].size() - 1 + c["expected_states"]["server"].size() - 1;
   }
+  EXPECT_GT(expected, 0U) << name;
   EXPECT_EQ(states, expected) << name;
   // The text report names the connection and both paths.
   EXPECT_NE(o.out.find("TCP connections:"), std::string::npos);
@@ -119,11 +127,18 @@ std::vector<std::string> tcp_traces() {
 INSTANTIATE_TEST_SUITE_P(Kernel, AnalyzeKernel, ::testing::ValuesIn(tcp_traces()),
                          [](const auto& info) { return info.param; });
 
+TEST(AnalyzeKernelTraces, AllFiveTcpTracesArePresent) {
+  EXPECT_EQ(tcp_traces(), (std::vector<std::string>{"tcp_abortive_close", "tcp_client_close_first", "tcp_half_close",
+                                                    "tcp_rst_closed_port", "tcp_server_close_first"}))
+      << kKernel;
+}
+
 TEST(AnalyzeKernelArp, SpoofCaptureReportsTheSidecarsAlert) {
   const auto truth = sidecar("arp_spoof_basic");
   const auto o = wirestate_cli("analyze --json " + (kKernel / "arp_spoof_basic.pcap").string());
   ASSERT_EQ(o.rc, 0) << o.err;
   const auto doc = json::parse(o.out);
+  ASSERT_EQ(truth["arp"]["expected_alerts"].size(), 1U);  // frame 9, 10.77.0.2 claimed by ..:66
   for (const auto& e : truth["arp"]["expected_alerts"]) {
     const bool found = std::any_of(doc["arp_alerts"].begin(), doc["arp_alerts"].end(), [&](const json& a) {
       return a["packet"] == e["frame"] && a["rule"] == "mac_changed" && a["ip"] == e["ip"] &&
@@ -164,7 +179,7 @@ TEST(AnalyzeFilter, FilterKeepsOnlyMatchingPackets) {
 
 TEST(AnalyzeBadInput, TruncatedFileIsAnalyzedUpToTheCutWarnsAndExits2) {
   const fs::path src = kKernel / "tcp_half_close.pcap";
-  const fs::path cut = fs::temp_directory_path() / ("wirestate_cut_" + std::to_string(getpid()) + ".pcap");
+  const fs::path cut = wirestate::test::scratch_path("cut.pcap");
   fs::copy_file(src, cut, fs::copy_options::overwrite_existing);
   fs::resize_file(cut, fs::file_size(src) - 30);  // cut inside the last record
   const auto o = wirestate_cli("analyze --json " + cut.string());

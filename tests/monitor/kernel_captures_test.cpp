@@ -37,6 +37,10 @@ std::vector<std::string> tcp_traces() {
   return names;
 }
 
+// Connections in each TCP trace (tcp_rst_closed_port tries twice), so that a sidecar or a
+// monitor with none cannot pass the loops below vacuously.
+std::size_t connections_in(const std::string& name) { return name == "tcp_rst_closed_port" ? 2U : 1U; }
+
 class KernelTcp : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(KernelTcp, StatePathsAndFinalStatesMatchTheSidecar) {
@@ -47,6 +51,7 @@ TEST_P(KernelTcp, StatePathsAndFinalStatesMatchTheSidecar) {
   EXPECT_TRUE(run.complete) << run.error;
   EXPECT_EQ(run.monitor.counters().malformed, 0U);
   const auto conns = run.monitor.connections();
+  ASSERT_EQ(truth["connections"].size(), connections_in(name));
   ASSERT_EQ(conns.size(), truth["connections"].size());
   for (const auto& expected : truth["connections"]) {
     const auto port = expected["client"]["port"].get<std::uint16_t>();
@@ -67,11 +72,16 @@ TEST_P(KernelTcp, StatePathsAndFinalStatesMatchTheSidecar) {
 TEST_P(KernelTcp, ObserverEventsReplayEachSidesPath) {
   const std::string name = GetParam();
   const FileRun run = run_file((kKernel / (name + ".pcap")).string());
-  for (const auto& c : run.monitor.connections()) {
+  ASSERT_TRUE(run.read_ok) << run.error;
+  const auto conns = run.monitor.connections();
+  ASSERT_EQ(conns.size(), connections_in(name));
+  for (const auto& c : conns) {
     const std::string conn = Monitor::connection_name(c.client, c.server);
     for (const auto& [side, path] : {std::pair{std::string("client"), c.client_states},
                                      std::pair{std::string("server"), c.server_states}}) {
+      ASSERT_FALSE(path.empty()) << conn << " " << side;
       const auto events = state_events(run.events, conn, side);
+      EXPECT_EQ(events.size(), path.size() - 1) << conn << " " << side;
       std::vector<tcp::State> replay{path.front()};
       for (const auto& e : events) {
         EXPECT_EQ(e.origin, trace::Origin::kObserver);
@@ -95,6 +105,7 @@ TEST(KernelCaptures, ArpSpoofRaisesTheSidecarsAlertAtItsFrame) {
   const FileRun run = run_file((kKernel / "arp_spoof_basic.pcap").string());
   ASSERT_TRUE(run.read_ok);
   const auto& alerts = run.monitor.arp_alerts();
+  ASSERT_EQ(truth["arp"]["expected_alerts"].size(), 1U);  // frame 9, 10.77.0.2 claimed by ..:66
   for (const auto& e : truth["arp"]["expected_alerts"]) {
     const auto frame = e["frame"].get<std::uint64_t>();
     const bool found = std::any_of(alerts.begin(), alerts.end(), [&](const arp::Alert& a) {
@@ -114,6 +125,8 @@ TEST(KernelCaptures, ArpSpoofRaisesTheSidecarsAlertAtItsFrame) {
   std::set<std::uint64_t> allowed;
   for (const auto& f : truth["arp"]["forged_frames"]) allowed.insert(f["frame"].get<std::uint64_t>());
   for (const auto& c : truth["arp"]["binding_changes"]) allowed.insert(c["frame"].get<std::uint64_t>());
+  EXPECT_EQ(allowed, (std::set<std::uint64_t>{9, 10, 11, 14}));  // three forged replies, the owner's restore
+  ASSERT_FALSE(alerts.empty());
   for (const auto& a : alerts) {
     if (a.severity == arp::Severity::kInfo) continue;
     EXPECT_TRUE(allowed.contains(a.packet)) << arp::to_string(a.rule) << " at frame " << a.packet;

@@ -4,7 +4,9 @@
 
 namespace wirestate::monitor::testing {
 
-FileRun run_file(const std::string& path, MonitorConfig config) {
+FileRun run_file(const std::string& path, MonitorConfig config) { return run_file(path, std::move(config), {}); }
+
+FileRun run_file(const std::string& path, MonitorConfig config, const AfterFrame& after_frame) {
   FileRun run{Monitor(std::move(config)), {}, 0, true, true, {}};
   auto reader = io::PcapReader::open(path);
   if (!reader) {
@@ -13,11 +15,13 @@ FileRun run_file(const std::string& path, MonitorConfig config) {
     return run;
   }
   net::Time last;
+  if (after_frame) after_frame(0, run.monitor);
   while (auto p = reader->next()) {
     run.monitor.on_frame({p->data, wire::link_type_from_dlt(p->link_type), p->wire_len, p->number, p->timestamp},
                          run.events);
     last = p->timestamp;
     ++run.packets;
+    if (after_frame) after_frame(run.packets, run.monitor);
   }
   if (reader->problem()) {
     run.complete = false;

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for the monitor tests: run a capture file through a Monitor, craft frames.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,13 @@ struct FileRun {
 
 // Reads path (pcap/pcapng) through io::PcapReader into a fresh Monitor.
 FileRun run_file(const std::string& path, MonitorConfig config = {});
+
+// Called with the monitor as it stands after `frames` frames: once with 0 before the first
+// frame, then after each one (before finish()), so a test can compare it with a snapshot
+// "after frame N".
+using AfterFrame = std::function<void(std::uint64_t frames, const Monitor& monitor)>;
+// run_file, calling after_frame along the way.
+FileRun run_file(const std::string& path, MonitorConfig config, const AfterFrame& after_frame);
 
 // The names of a state path ("CLOSED", "SYN_SENT", ...).
 std::vector<std::string> names_of(const std::vector<tcp::State>& path);

@@ -13,6 +13,7 @@
 #include "wirestate/arp/static_bindings.hpp"
 #include "wirestate/check/capture_checks.hpp"
 #include "wirestate/scenario/load.hpp"
+#include "support/scratch.hpp"
 
 namespace {
 
@@ -62,7 +63,7 @@ TEST(HostileScenario, UnclosedNestingAtEndOfInputIsAnError) {
 // --- Scenarios: size ---------------------------------------------------------------------
 
 TEST(HostileScenario, FileAboveTheSizeLimitIsRefused) {
-  const auto path = std::filesystem::temp_directory_path() / "wirestate_hostile_huge.json";
+  const auto path = wirestate::test::scratch_path("huge.json");
   {
     std::ofstream out(path, std::ios::binary);
     out << R"({"name":")";
@@ -269,9 +270,7 @@ TEST(HostileBindings, HugeIntegerIsAnError) {
 
 // The loader's error for a file holding text; fails the test when it was accepted.
 std::string expectations_error(const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("wirestate_hostile_expect_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                     "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json");
+  const auto path = wirestate::test::scratch_path("expect.json");
   std::ofstream(path, std::ios::binary) << text;
   auto r = check::load_capture_expectations(path.string());
   std::filesystem::remove(path);

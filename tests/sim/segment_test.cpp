@@ -263,6 +263,7 @@ TEST_F(SegmentTest, PerDirectionLatency) {
   seg_->transmit(0, frame(MacAddr::broadcast(), kA, 46), Time());
   seg_->transmit(1, frame(MacAddr::broadcast(), kB, 46), Time());
   queue_.run_all();
+  ASSERT_EQ(got_.size(), 4u);  // each broadcast reaches the two other stations
   for (const auto& g : got_) {
     const auto expect = (g.from == 0 && g.to == 1) ? Duration::milliseconds(7) : Duration::milliseconds(1);
     EXPECT_EQ(g.at, Time() + expect) << g.from << "->" << g.to;

@@ -62,11 +62,17 @@ class Endpoint {
   // Passive OPEN: CLOSED -> LISTEN. isn is asked for an ISS when a SYN arrives.
   tl::expected<void, UserError> open_passive(std::uint16_t local_port, IsnSource isn,
                                              net::Time now);
+  // Fully specified passive OPEN: LISTEN for one foreign port (the caller delivers only its
+  // segments); a SEND may then turn the connection active (RFC 9293 §3.10.2).
+  tl::expected<void, UserError> open_passive(std::uint16_t local_port, std::uint16_t remote_port,
+                                             IsnSource isn, net::Time now);
   // Active OPEN: CLOSED -> SYN_SENT, a SYN goes out; LISTEN -> SYN_SENT as well.
   tl::expected<void, UserError> open_active(std::uint16_t local_port, std::uint16_t remote_port,
                                             IsnSource isn, net::Time now);
   // SEND: queues bytes (up to the free send buffer) and transmits what the windows allow.
   // Returns how many bytes were accepted. Queued data in SYN states goes out once open.
+  // In LISTEN with the foreign port specified it sends a SYN and enters SYN_SENT, the data
+  // queued behind it; without one it is "foreign socket unspecified" (RFC 9293 §3.10.2).
   tl::expected<std::size_t, UserError> send(std::span<const std::uint8_t> data, net::Time now);
   // RECEIVE: moves up to max bytes of in-order data out; may send a window update.
   // An empty result with status().fin_received means end of stream.
@@ -117,6 +123,8 @@ class Endpoint {
   void enter_closed(net::Time now, std::string cause);
   // A passive connection reset in SYN_RECEIVED: a fresh TCB in LISTEN (§3.10.7.4 step 2).
   void return_to_listen(net::Time now, std::string cause);
+  // Selects an ISS, sends a SYN and enters SYN_SENT (active OPEN, or SEND in LISTEN).
+  void start_active(net::Time now, std::string cause);
 
   // Segment arrival, one function per RFC case.
   void on_segment_in_closed(const Segment& seg);
@@ -166,6 +174,7 @@ class Endpoint {
   Config cfg_;
   State state_ = State::kClosed;
   bool passive_ = false;  // opened by a passive OPEN: a RST in SYN_RECEIVED returns to LISTEN
+  bool remote_specified_ = false;  // the OPEN named the foreign port (SEND in LISTEN may go active)
   std::uint16_t local_port_ = 0;
   std::uint16_t remote_port_ = 0;
   IsnSource isn_;

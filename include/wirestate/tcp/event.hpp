@@ -27,6 +27,7 @@ enum class UserError : std::uint8_t {
   kConnectionDoesNotExist,   // "error: connection does not exist"
   kConnectionAlreadyExists,  // "error: connection already exists"
   kConnectionClosing,        // "error: connection closing"
+  kForeignSocketUnspecified, // "error: foreign socket unspecified" (SEND in LISTEN, §3.10.2)
 };
 
 std::string_view to_string(UserError error) noexcept;
