@@ -56,11 +56,15 @@ struct SideRecord {
   bool win_valid = false;
   std::int8_t wscale = -1;  // shift from this side's SYN option, -1 when absent
   net::SeqNum nextseq;      // highest seq + len (+SYN/FIN) sent
+  // End of the data sent without a hole (Wireshark's maxseqtobeacked): an ACK beyond it
+  // acknowledges a segment the capture did not show.
+  net::SeqNum max_to_ack;
+  bool max_to_ack_valid = false;
   net::SeqNum lastack;
   std::uint16_t win = 0;    // last raw window field
   std::uint32_t dupacks = 0;
   net::Time lastack_time;
-  net::Time last_seg_time;
+  net::Time nextseq_time;   // when nextseq last advanced (Wireshark's nextseqtime)
   // Zeek's endpoint state and history bookkeeping.
   ZeekState zeek = ZeekState::kInactive;
   std::uint16_t hist_seen = 0;
@@ -91,6 +95,10 @@ struct ConnRecord {
   std::uint64_t first_packet = 0;
   std::uint64_t last_packet = 0;
   std::int64_t handshake_rtt_ns = -1;
+  // Wireshark's iRTT (its out-of-order threshold): from the latest SYN to the first ACK.
+  net::Time last_syn_time;
+  bool last_syn_valid = false;
+  std::int64_t first_rtt_ns = -1;
   std::array<std::uint32_t, kAnomalyCount> anomalies{};
   std::string history;
   // Table bookkeeping: LRU list, closed list, TIME_WAIT list (intrusive, by slot).

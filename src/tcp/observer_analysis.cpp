@@ -26,6 +26,14 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
   const std::uint16_t win = seg.tcp.window;
 
   if (f.syn()) fwd.wscale = seg.tcp.options.window_scale ? static_cast<std::int8_t>(*seg.tcp.options.window_scale) : -1;
+  // Wireshark's iRTT runs from the most recent SYN (a retransmitted one restarts it) to
+  // the first segment with ACK and no SYN, in either direction.
+  if (f.syn() && !f.ack()) {
+    c.last_syn_time = t;
+    c.last_syn_valid = true;
+  } else if (f.ack() && !f.syn() && c.last_syn_valid && c.first_rtt_ns < 0) {
+    c.first_rtt_ns = (t - c.last_syn_time).ns();
+  }
 
   bool keep_alive = false;
   bool zero_window_probe = false;
@@ -67,21 +75,31 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
   } else if (f.ack() && !same_ack) {
     fwd.dupacks = 0;
   }
-  // ACKed unseen segment: acknowledges data the other direction never showed.
-  if (f.ack() && rev.nextseq_valid && gt(ack, rev.nextseq)) set(flags, Anomaly::kAckedUnseen);
+  // ACKed unseen segment: acknowledges data the other direction never showed, beyond its
+  // highest segment or into a hole before it. Reported once per hole.
+  if (f.ack() && rev.max_to_ack_valid && gt(ack, rev.max_to_ack)) {
+    set(flags, Anomaly::kAckedUnseen);
+    rev.max_to_ack = rev.nextseq;
+  }
 
   // Retransmission family: data (or SYN/FIN) below the next expected sequence number.
+  // Wireshark's order: spurious (all of it was acknowledged already), fast, out-of-order,
+  // plain; a spurious or fast one is also a retransmission, as tshark reports both flags.
   if (!keep_alive && !zero_window_probe && (len > 0 || f.syn() || f.fin()) && fwd.nextseq_valid &&
       lt(seq, fwd.nextseq)) {
-    const net::Duration ooo = c.handshake_rtt_ns > 0 ? net::Duration::nanoseconds(c.handshake_rtt_ns)
-                                                     : config.out_of_order_threshold;
+    const net::Duration ooo = c.first_rtt_ns > 0 ? net::Duration::nanoseconds(c.first_rtt_ns)
+                                                 : config.out_of_order_threshold;
+    // A copy that ends where the stream ends (SYN and FIN count) repeats the latest
+    // segment: it is never out of order, however soon it comes.
+    const net::SeqNum seg_end = seq + len + (f.syn() ? 1U : 0U) + (f.fin() ? 1U : 0U);
     if (len > 0 && rev.lastack_valid && le(seq + len, rev.lastack)) {
       set(flags, Anomaly::kSpuriousRetransmission);
+      set(flags, Anomaly::kRetransmission);
     } else if (rev.dupacks >= 2 && rev.lastack_valid && rev.lastack == seq &&
                t - rev.lastack_time < kFastRetransmitWindow) {
       set(flags, Anomaly::kFastRetransmission);
       set(flags, Anomaly::kRetransmission);
-    } else if (t - fwd.last_seg_time < ooo && fwd.nextseq != seq + len) {
+    } else if (t - fwd.nextseq_time < ooo && fwd.nextseq != seg_end) {
       set(flags, Anomaly::kOutOfOrder);
     } else {
       set(flags, Anomaly::kRetransmission);
@@ -94,6 +112,12 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
     if (!keep_alive && !zero_window_probe && (!fwd.nextseq_valid || gt(end, fwd.nextseq))) {
       fwd.nextseq = end;
       fwd.nextseq_valid = true;
+      fwd.nextseq_time = t;
+    }
+    // The run without holes grows only with a segment that starts where it ends.
+    if (!zero_window_probe && fwd.nextseq_valid && (!fwd.max_to_ack_valid || seq == fwd.max_to_ack)) {
+      fwd.max_to_ack = fwd.nextseq;
+      fwd.max_to_ack_valid = true;
     }
     fwd.win = win;
     fwd.win_valid = true;
@@ -103,7 +127,6 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
     fwd.lastack = ack;
     fwd.lastack_valid = true;
   }
-  fwd.last_seg_time = t;
 }
 
 }  // namespace wirestate::tcp

@@ -51,7 +51,57 @@ TEST_F(Analysis, SpuriousRetransmissionOfAckedData) {
   h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30));
   h.feed(segment(S, C, ".", 301, 201, 0, 509, 40));
   h.feed(segment(C, S, "P.", 101, 301, 100, 502, 300));
-  EXPECT_EQ(h.anomalies_of(6), std::vector<Anomaly>{Anomaly::kSpuriousRetransmission});
+  // tshark reports a spurious retransmission as a retransmission too.
+  EXPECT_EQ(h.anomalies_of(6), (std::vector<Anomaly>{Anomaly::kRetransmission, Anomaly::kSpuriousRetransmission}));
+}
+
+// The cases below were fed to tshark 4.0 as crafted captures; the expectations are its flags.
+
+TEST_F(Analysis, SpuriousWinsOverOutOfOrder) {
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30));
+  h.feed(segment(C, S, "P.", 201, 301, 100, 502, 31));
+  h.feed(segment(S, C, ".", 301, 301, 0, 509, 31.5));
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 32));  // 7: acked already, 1 ms after the highest
+  EXPECT_EQ(h.anomalies_of(7), (std::vector<Anomaly>{Anomaly::kRetransmission, Anomaly::kSpuriousRetransmission}));
+}
+
+TEST_F(Analysis, OutOfOrderCountsFromTheSegmentThatAdvancedTheSequence) {
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30));
+  h.feed(segment(C, S, "P.", 201, 301, 100, 502, 31));    // 5: the highest, at 31 ms
+  h.feed(segment(S, C, "P.", 301, 101, 10, 509, 99));
+  h.feed(segment(C, S, ".", 301, 311, 0, 502, 100));      // 7: an ACK moves no sequence number
+  h.feed(segment(C, S, "P.", 101, 311, 100, 502, 100.5));  // 8: 69.5 ms after 5, beyond the 20 ms iRTT
+  EXPECT_EQ(h.anomalies_of(8), std::vector<Anomaly>{Anomaly::kRetransmission});
+}
+
+TEST_F(Analysis, AckIntoAHoleIsAnAckedUnseenSegmentOnce) {
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30));
+  h.feed(segment(C, S, "P.", 301, 301, 100, 502, 31));  // 5: 201..301 not captured
+  h.feed(segment(S, C, ".", 301, 401, 0, 509, 40));     // 6: acknowledges the hole
+  h.feed(segment(S, C, ".", 301, 401, 0, 509, 41));     // 7: the same ACK again
+  EXPECT_TRUE(has(h.anomalies_of(5), Anomaly::kLostSegment));
+  EXPECT_TRUE(has(h.anomalies_of(6), Anomaly::kAckedUnseen));
+  EXPECT_EQ(h.anomalies_of(7), std::vector<Anomaly>{Anomaly::kDuplicateAck});
+}
+
+TEST(AnalysisHandshake, ASynSeenTwiceAtOnceIsARetransmissionNotOutOfOrder) {
+  Harness h;
+  h.feed(segment(C, S, "S", 100, 0, 0, 64240, 0));
+  h.feed(segment(C, S, "S", 100, 0, 0, 64240, 0));  // the same instant: a copy, not a reordering
+  EXPECT_TRUE(has(h.anomalies_of(2), Anomaly::kRetransmission));
+  EXPECT_FALSE(has(h.anomalies_of(2), Anomaly::kOutOfOrder));
+}
+
+TEST(AnalysisHandshake, TheOutOfOrderThresholdRunsFromTheLatestSyn) {
+  Harness h;
+  h.feed(segment(C, S, "S", 100, 0, 0, 64240, 0));
+  h.feed(segment(C, S, "S", 100, 0, 0, 64240, 50));      // 2: retransmitted SYN
+  h.feed(segment(S, C, "S.", 300, 101, 0, 65160, 69.7));
+  h.feed(segment(C, S, ".", 101, 301, 0, 502, 70));      // 4: iRTT 20 ms (from 2), not 70 ms
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 71));
+  h.feed(segment(C, S, "P.", 201, 301, 100, 502, 72));
+  h.feed(segment(C, S, "P.", 101, 301, 100, 502, 100));  // 7: 28 ms after the highest
+  EXPECT_EQ(h.anomalies_of(7), std::vector<Anomaly>{Anomaly::kRetransmission});
 }
 
 TEST_F(Analysis, OutOfOrderWithinTheRtt) {
