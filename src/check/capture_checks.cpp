@@ -199,6 +199,11 @@ Verdict evaluate_item(const json& item, const Observation& seen) {
     }
   } else if (item.contains("anomalies")) {
     v.name = fmt::format("{} anomalies {}", c ? conn_text(*c) : which, item["anomalies"].dump());
+    // Counts over all connections of a capture with none would hold on nothing.
+    if (!c && seen.connections.empty()) {
+      v.detail = "no TCP connection was seen";
+      return v;
+    }
     v.pass = true;
     for (const auto& [name, n] : item["anomalies"].items()) {
       const auto a = *anomaly_named(name);
@@ -247,6 +252,16 @@ Verdict evaluate_item(const json& item, const Observation& seen) {
   return v;
 }
 
+// What a preset claims, as its verdict's name.
+std::string preset_claim(const std::string& name) {
+  if (name == "handshake") return "every connection completed the three-way handshake";
+  if (name == "clean-close") return "every connection closed with FINs on both sides";
+  if (name == "no-rst") return "no connection was reset";
+  if (name == "no-retransmissions") return "no segment was retransmitted";
+  if (name == "no-arp-alerts") return "no ARP alert (beyond new_station)";
+  return name;
+}
+
 }  // namespace
 
 const std::vector<std::string>& preset_names() {
@@ -261,21 +276,22 @@ bool is_preset(const std::string& name) {
 }
 
 Verdict evaluate_preset(const std::string& name, const Observation& seen) {
-  Verdict v{"preset " + name, name, true, "", 0};
+  Verdict v{"preset " + name, preset_claim(name), true, "", 0};
   std::vector<std::string> problems;
   auto fail = [&](const tcp::ConnectionSummary& c, std::string why, std::uint64_t packet) {
     problems.push_back(fmt::format("{} {}", conn_text(c), why));
     if (v.packet == 0) v.packet = packet;
   };
+  // A claim about every connection needs one: on a capture without TCP it would hold
+  // on nothing (a wrong file, a filter that dropped everything).
+  if (name != "no-arp-alerts" && seen.connections.empty()) problems.push_back("no TCP connection was seen");
   for (const auto& c : seen.connections) {
     auto has = [](const std::vector<tcp::State>& p, tcp::State s) { return std::find(p.begin(), p.end(), s) != p.end(); };
     if (name == "handshake") {
-      v.name = "every connection completed the three-way handshake";
       if (c.partial || !has(c.client_states, tcp::State::kEstablished) || !has(c.server_states, tcp::State::kEstablished)) {
         fail(c, fmt::format("client {}, server {}", states_text(c.client_states), states_text(c.server_states)), c.first_packet);
       }
     } else if (name == "clean-close") {
-      v.name = "every connection closed with FINs on both sides";
       const auto cl = c.client_states.empty() ? tcp::State::kClosed : c.client_states.back();
       const auto sv = c.server_states.empty() ? tcp::State::kClosed : c.server_states.back();
       if (c.conn_state != "SF" || !is_final_ok(cl) || !is_final_ok(sv)) {
@@ -284,19 +300,16 @@ Verdict evaluate_preset(const std::string& name, const Observation& seen) {
              c.last_packet);
       }
     } else if (name == "no-rst") {
-      v.name = "no connection was reset";
       if (c.history.find_first_of("Rr") != std::string::npos || c.count(tcp::Anomaly::kLoneRst) != 0) {
         fail(c, fmt::format("history {}", c.history), c.last_packet);
       }
     } else if (name == "no-retransmissions") {
-      v.name = "no segment was retransmitted";
       const auto n = c.count(tcp::Anomaly::kRetransmission) + c.count(tcp::Anomaly::kFastRetransmission) +
                      c.count(tcp::Anomaly::kSpuriousRetransmission) + c.count(tcp::Anomaly::kSynRetransmission);
       if (n != 0) fail(c, fmt::format("{} retransmissions", n), c.first_packet);
     }
   }
   if (name == "no-arp-alerts") {
-    v.name = "no ARP alert (beyond new_station)";
     for (const auto& a : seen.alerts) {
       if (a.severity == arp::Severity::kInfo) continue;
       problems.push_back(fmt::format("{} at packet {}: {}", arp::to_string(a.rule), a.packet, a.message));

@@ -1,12 +1,12 @@
 #include "wirestate/scenario/scenario.hpp"
 
+#include "wirestate/net/payload_stream.hpp"
+
 namespace wirestate::scenario {
 
 std::vector<std::uint8_t> Payload::materialize() const {
   if (kind != Kind::kCount) return bytes;
-  std::vector<std::uint8_t> out(count);
-  for (std::uint64_t i = 0; i < count; ++i) out[i] = generated_byte(i);
-  return out;
+  return net::stream_bytes(stream_key, stream_offset, count);
 }
 
 std::string_view action_name(const Action& action) noexcept {

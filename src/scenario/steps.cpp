@@ -1,7 +1,10 @@
 // The "steps" section: times, hosts and one action each.
+#include <map>
+
 #include <fmt/format.h>
 
 #include "parts.hpp"
+#include "wirestate/net/payload_stream.hpp"
 #include "wirestate/scenario/load.hpp"
 
 namespace wirestate::scenario::detail {
@@ -157,6 +160,31 @@ Action read_action(Reader& r, std::string_view kind, const ObjectReader& o, cons
   return Inject{read_inject(r, v, vptr, *h)};
 }
 
+// Cuts a sent byte count from its direction's generated stream: the stream is keyed by
+// the scenario seed and the direction (a connection's side, or a UDP flow), and the
+// payload starts where that direction's earlier sends ended, so the bytes a direction
+// sends never repeat and differ from the other direction's (steps run in file order:
+// their times never go back).
+void place_in_stream(const Scenario& sc, const std::string& host, std::map<std::string, std::uint64_t>& sent_so_far,
+                     Action& action) {
+  std::string direction;
+  Payload* data = nullptr;
+  if (auto* s = std::get_if<Send>(&action)) {
+    const ConnInfo& info = sc.conns.at(s->conn);
+    direction = fmt::format("tcp {} {}", s->conn, host == info.client_host ? "client" : "server");
+    data = &s->data;
+  } else if (auto* u = std::get_if<UdpSend>(&action)) {
+    direction = fmt::format("udp {}:{} > {}:{}", host, u->from_port, u->to.ip.to_string(), u->to.port);
+    data = &u->data;
+  } else {
+    return;
+  }
+  std::uint64_t& offset = sent_so_far[direction];
+  data->stream_key = net::stream_key(sc.seed, direction);
+  data->stream_offset = offset;
+  offset += data->size();
+}
+
 }  // namespace
 
 void read_steps(Reader& r, const Json& j, const std::string& ptr, Scenario& sc) {
@@ -166,6 +194,7 @@ void read_steps(Reader& r, const Json& j, const std::string& ptr, Scenario& sc) 
     return;
   }
   net::Time previous;
+  std::map<std::string, std::uint64_t> sent_so_far;  // bytes sent per direction, for place_in_stream
   for (std::size_t i = 0; i < j.size() && !r.failed(); ++i) {
     const std::string sptr = pointer_join(ptr, std::to_string(i));
     ObjectReader o(r, j[i], sptr,
@@ -205,6 +234,8 @@ void read_steps(Reader& r, const Json& j, const std::string& ptr, Scenario& sc) 
     }
     if (r.failed()) return;
     step.action = read_action(r, kind, o, step.host, sc, sptr);
+    if (r.failed()) return;
+    place_in_stream(sc, step.host, sent_so_far, step.action);
     previous = step.at;
     sc.steps.push_back(std::move(step));
   }

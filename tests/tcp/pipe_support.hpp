@@ -3,6 +3,7 @@
 // reordering and delay, on a virtual clock that jumps to the next event. Like an IP path
 // with DF set, the pipe drops (and counts) a segment whose options and payload exceed the
 // smaller MSS of the two ends (MTU - 40): RFC 6691 §2 makes the sender fit its options.
+// A tap sees every segment as sent (a capture point before the loss).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -40,6 +41,14 @@ class Pipe {
   void set_loss_filter(std::function<bool(int from, const Segment&)> filter) {
     loss_filter_ = std::move(filter);
   }
+  // A capture point on the senders' side of the pipe: called with every segment an end
+  // sends, in sending order, at its sending time, before the pipe loses, delays or
+  // duplicates it; `packet` numbers them from 1 (the count of segments so far).
+  void set_tap(std::function<void(int from, const Segment&, std::uint64_t packet, net::Time at)> tap) {
+    tap_ = std::move(tap);
+  }
+  // Called right after end `to` has processed a copy of segment number `packet`.
+  void set_delivery_hook(std::function<void(int to, std::uint64_t packet)> hook) { delivered_ = std::move(hook); }
 
   // Moves what both endpoints have sent into the pipe.
   void collect() {
@@ -56,6 +65,7 @@ class Pipe {
                        summary(seg).c_str(), std::string(to_string(ends_[i].state())).c_str(),
                        too_big ? " TOO BIG" : lost ? " LOST" : "");
         }
+        if (tap_) tap_(i, seg, segments_, now_);
         if (lost) continue;
         const int copies = chance(cond_.duplicate) ? 2 : 1;
         for (int c = 0; c < copies; ++c) {
@@ -64,7 +74,7 @@ class Pipe {
             delay += net::Duration::nanoseconds(static_cast<std::int64_t>(
                 uniform() * 3.0 * static_cast<double>(cond_.latency.ns())));
           }
-          flight_.push_back({now_ + delay, 1 - i, order_++, seg});
+          flight_.push_back({now_ + delay, 1 - i, order_++, segments_, seg});
         }
       }
     }
@@ -86,7 +96,10 @@ class Pipe {
     std::sort(due.begin(), due.end(), [](const InFlight& x, const InFlight& y) {
       return x.at == y.at ? x.order < y.order : x.at < y.at;
     });
-    for (auto& f : due) ends_[f.to].on_segment(f.seg, now_);
+    for (auto& f : due) {
+      ends_[f.to].on_segment(f.seg, now_);
+      if (delivered_) delivered_(f.to, f.packet);
+    }
     for (auto& e : ends_) {
       if (e.next_deadline() <= now_) e.on_timer(now_);
     }
@@ -99,6 +112,7 @@ class Pipe {
     net::Time at;
     int to;
     std::uint64_t order;
+    std::uint64_t packet;  // its number in sending order (the tap's)
     Segment seg;
   };
   double uniform() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
@@ -114,6 +128,8 @@ class Pipe {
   std::uint64_t oversized_ = 0;
   std::uint64_t sacked_data_ = 0;
   std::function<bool(int, const Segment&)> loss_filter_;
+  std::function<void(int, const Segment&, std::uint64_t, net::Time)> tap_;
+  std::function<void(int, std::uint64_t)> delivered_;
   bool trace_ = std::getenv("WIRESTATE_TCP_TRACE") != nullptr;
 };
 

@@ -37,7 +37,9 @@ struct Observation {
 // The presets: "handshake", "clean-close", "no-rst", "no-retransmissions", "no-arp-alerts".
 const std::vector<std::string>& preset_names();
 bool is_preset(const std::string& name);
-// One verdict for a preset, over every connection (and alert) observed.
+// One verdict for a preset, over every connection (and alert) observed. The TCP presets
+// (all but no-arp-alerts) fail when no connection was observed: they would hold on nothing.
+// Likewise an "anomalies" expectation without "conn" fails on a capture without TCP.
 Verdict evaluate_preset(const std::string& name, const Observation& seen);
 
 // A parsed capture expectation file.

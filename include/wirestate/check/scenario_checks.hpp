@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "wirestate/check/verdict.hpp"
+#include "wirestate/net/time.hpp"
 #include "wirestate/scenario/scenario.hpp"
 #include "wirestate/sim/runner.hpp"
 #include "wirestate/tcp/state.hpp"
@@ -18,13 +19,24 @@ std::vector<Verdict> evaluate(const scenario::Scenario& scenario, const sim::Run
 
 // The state sequence of one side of a connection from tcp_state events of one origin:
 // the first event's from-state when it is not CLOSED, then every to-state, with
-// consecutive repeats collapsed. Also gives the packet that caused each entry.
+// consecutive repeats collapsed. Also gives the packet that caused each entry (0 for the
+// first from-state, a timer or a user call) and when it was entered.
 struct StatePath {
   std::vector<tcp::State> states;
   std::vector<std::uint64_t> packets;
+  std::vector<net::Time> times;
 };
 StatePath state_path(const std::vector<trace::Event>& events, const std::string& conn,
                      const std::string& side, trace::Origin origin);
+
+// The observer's verdict on one side ("client", "server") of TCP connection `conn`: its
+// inferred path against the endpoint's, from a run's events, where `segments_on_wire`
+// segments of the connection crossed the wire. An empty path never passes silently: with
+// no segment on the wire the observer must have inferred nothing; with segments, a side
+// empty on one view only fails and says which; both empty (the endpoint never had the
+// connection, e.g. a refused SYN, and the observer inferred nothing) agree.
+Verdict observer_verdict(const std::vector<trace::Event>& events, const std::string& conn, const std::string& side,
+                         std::uint64_t segments_on_wire);
 
 // "[SYN_SENT, ESTABLISHED]".
 std::string to_string(const std::vector<tcp::State>& states);

@@ -119,16 +119,17 @@ struct Payload {
   Kind kind = Kind::kText;
   std::vector<std::uint8_t> bytes;  // for kText and kHex
   std::uint64_t count = 0;          // for kCount
+  // For a sent kCount: the generated stream (net/payload_stream.hpp) it is cut from, one
+  // per scenario seed and direction of a connection or UDP flow, and where in it it
+  // starts (the bytes that direction sent before). Set by the loader.
+  std::uint64_t stream_key = 0;
+  std::uint64_t stream_offset = 0;
 
   // The number of bytes.
   std::uint64_t size() const noexcept { return kind == Kind::kCount ? count : bytes.size(); }
-  // The bytes themselves; a count yields generated_byte(0..count-1).
+  // The bytes themselves; a count yields bytes stream_offset .. stream_offset + count - 1
+  // of stream stream_key.
   std::vector<std::uint8_t> materialize() const;
-  // The i-th byte of generated data: 'a'..'z' repeating (printable in diagrams and checkable
-  // for "intact" delivery).
-  static constexpr std::uint8_t generated_byte(std::uint64_t i) noexcept {
-    return static_cast<std::uint8_t>('a' + i % 26);
-  }
 };
 
 struct Listen { std::uint16_t port = 0; };
