@@ -4,26 +4,17 @@
 
 #include <fmt/format.h>
 
+#include "json_parts.hpp"
 #include "text_helpers.hpp"
 
 namespace wirestate::print {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-std::string hex16(std::uint16_t v) { return fmt::format("0x{:04x}", v); }
-
-std::string mac_text(net::Bytes m) {
-  std::string s;
-  for (std::size_t i = 0; i < m.size(); ++i) {
-    if (i != 0) s += ':';
-    fmt::format_to(std::back_inserter(s), "{:02x}", m[i]);
-  }
-  return s;
-}
-
-int status_number(wire::ChecksumStatus s) { return static_cast<int>(s); }
+using detail::hex16;
+using detail::json;
+using detail::mac_text;
+using detail::status_number;
 
 json arp_json(const wire::ArpView& arp) {
   json j;
@@ -141,13 +132,14 @@ json tcp_json(const wire::TcpView& tcp, wire::ChecksumStatus status) {
   return j;
 }
 
-// RFC 768: a zero checksum means none was sent; tshark's status 3 ("not present").
-json udp_json(const wire::UdpView& udp, wire::ChecksumStatus status) {
+// RFC 768: a zero checksum means none was sent, tshark's status 3 ("not present"); over
+// IPv6 it is not allowed (RFC 8200 §8.1), tshark's status 4 ("illegal").
+json udp_json(const wire::UdpView& udp, wire::ChecksumStatus status, bool over_ipv6 = false) {
   return {{"srcport", udp.src_port()},
           {"dstport", udp.dst_port()},
           {"length", udp.length()},
           {"checksum", hex16(udp.checksum())},
-          {"checksum.status", udp.checksum() == 0 ? 3 : status_number(status)}};
+          {"checksum.status", udp.checksum() == 0 ? (over_ipv6 ? 4 : 3) : status_number(status)}};
 }
 
 // The headers an ICMP error quotes (RFC 792): tshark's second ip.* / udp.* / tcp.*.
@@ -219,8 +211,10 @@ std::string protocols(const wire::DecodedPacket& p) {
   }
   if (p.arp) add("arp");
   if (p.ipv4) add("ip");
+  if (p.ipv6) detail::add_ipv6_protocols(p, s);
   if (p.tcp) add("tcp");
   if (p.udp) add("udp");
+  if (p.icmpv6) add("icmpv6");
   if (p.icmp) {
     add("icmp");
     if (p.icmp->is_error()) {
@@ -238,7 +232,10 @@ std::string protocols(const wire::DecodedPacket& p) {
   return s;
 }
 
-nlohmann::ordered_json to_json(const FrameInfo& frame, const wire::DecodedPacket& p) {
+namespace {
+
+// to_json, with the depth of ICMPv6 quotes already opened.
+json to_json_at_depth(const FrameInfo& frame, const wire::DecodedPacket& p, int quote_depth) {
   json j;
   j["frame"] = {{"number", frame.number},
                 {"time_epoch", frame.time.to_epoch_string()},
@@ -286,13 +283,35 @@ nlohmann::ordered_json to_json(const FrameInfo& frame, const wire::DecodedPacket
   }
   if (p.arp) j["arp"] = arp_json(*p.arp);
   if (p.ipv4) j["ip"] = ipv4_json(*p.ipv4, ip_length(p), p.ipv4_checksum);
+  if (p.ipv6) {
+    j["ip"] = {{"version", 6}};  // Wireshark's IPv6 dissector sets ip.version too
+    j["ipv6"] = detail::ipv6_json(p);
+  }
   if (p.tcp) {
     j["tcp"] = tcp_json(*p.tcp, p.transport_checksum);
     // A first fragment holds only part of the segment: like tshark, no tcp.len.
-    if (!p.ipv4->more_fragments()) j["tcp"]["len"] = tcp_payload_length(p);
+    if (!is_first_fragment(p)) j["tcp"]["len"] = tcp_payload_length(p);
   }
-  if (p.udp) j["udp"] = udp_json(*p.udp, p.transport_checksum);
+  if (p.udp) j["udp"] = udp_json(*p.udp, p.transport_checksum, p.ipv6.has_value());
   if (p.icmp) j["icmp"] = icmp_json(*p.icmp, p.transport_checksum);
+  if (p.icmpv6) {
+    j["icmpv6"] = detail::icmpv6_json(p);
+    // RFC 4443 §3: an error quotes as much of the packet as fits; decode it as tshark does,
+    // one level deep (a quote inside the quote is not opened).
+    if (p.icmpv6->is_error() && p.icmpv6->quoted_ipv6() && quote_depth == 0) {
+      const net::Bytes quoted = p.icmpv6->data();
+      const auto inner = wire::decode(quoted, wire::LinkType::kIpv6, static_cast<std::uint32_t>(quoted.size()));
+      const auto q = to_json_at_depth(FrameInfo{}, inner, 1);
+      json& out = j["icmpv6"]["quoted"];
+      for (const char* layer : {"ip", "ipv6", "tcp", "udp", "icmpv6"}) {
+        if (q.contains(layer)) out[layer] = q[layer];
+      }
+      // As in Wireshark: a quoted segment has no tcp.len of its own, and the checksum of a
+      // quoted ICMPv6 message is not verified (status 2).
+      if (out.contains("tcp")) out["tcp"].erase("len");
+      if (out.contains("icmpv6")) out["icmpv6"]["checksum.status"] = status_number(wire::ChecksumStatus::kUnverified);
+    }
+  }
   if (p.not_decoded != wire::NotDecoded::kNone) j["not_decoded"] = wire::to_string(p.not_decoded);
   if (p.malformed()) {
     json list = json::array();
@@ -306,6 +325,12 @@ nlohmann::ordered_json to_json(const FrameInfo& frame, const wire::DecodedPacket
     if (p.malformations.overflow() != 0) j["malformed_more"] = p.malformations.overflow();
   }
   return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const FrameInfo& frame, const wire::DecodedPacket& p) {
+  return to_json_at_depth(frame, p, 0);
 }
 
 }  // namespace wirestate::print

@@ -1,11 +1,13 @@
 // tcpdump -nn -S style one-liners. The layout of each protocol's line follows what
-// tcpdump 4.99 prints (print-arp.c, print-ip.c, print-tcp.c, print-udp.c, print-icmp.c).
+// tcpdump 4.99 prints (print-arp.c, print-ip.c, print-tcp.c, print-udp.c, print-icmp.c);
+// ICMP messages and TCP options are worded in icmp_text.cpp and tcp_options_text.cpp.
 #include "wirestate/print/summary.hpp"
 
 #include <iterator>
 
 #include <fmt/format.h>
 
+#include "summary_parts.hpp"
 #include "text_helpers.hpp"
 
 namespace wirestate::print {
@@ -26,15 +28,65 @@ void append_mac(Out out, net::Bytes m) {
   }
 }
 
-// ARP (RFC 826), as tcpdump's print-arp.c words it.
-void append_arp(std::string& s, const wire::DecodedPacket& p) {
+// The names tcpdump gives ARP hardware types (print-arp.c); others are "Unknown Hardware (N)".
+const char* arp_hardware_name(std::uint16_t htype) {
+  switch (htype) {
+    case 1: return "Ethernet";
+    case 6: return "TokenRing";
+    case 7: return "ArcNet";
+    case 15: return "FrameRelay";
+    case 23: return "Strip";
+    case 24: return "IEEE 1394";
+    case 32: return "InfiniBand";
+    default: return nullptr;
+  }
+}
+
+// The names tcpdump gives the protocol types met in ARP headers here; tcpdump knows more
+// EtherTypes than these, so an ARP header for another named one prints "Unknown Protocol".
+const char* arp_protocol_name(std::uint16_t ptype) {
+  switch (ptype) {
+    case 0x0800: return "IPv4";
+    case 0x0806: return "ARP";
+    case 0x8035: return "Reverse ARP";
+    case 0x8100: return "802.1Q";
+    case 0x86dd: return "IPv6";
+    case 0x88a8: return "802.1Q-QinQ";
+    case 0x9100: return "802.1Q-9100";
+    case 0x9200: return "802.1Q-9200";
+    default: return nullptr;
+  }
+}
+
+// ARP (RFC 826), as tcpdump's print-arp.c words it. Like tcpdump, the operation is printed
+// for IPv4 over any hardware type and hardware address length; other protocol types, or a
+// hardware length of 0, get their types and lengths only. ATM ARP (RFC 2225, hardware 19)
+// has a layout of its own that wirestate does not decode.
+void append_arp(std::string& s, const FrameInfo& frame, const wire::DecodedPacket& p) {
   Out out(s);
   const auto& arp = *p.arp;
-  const std::size_t length = arp.bytes().size();
-  if (!arp.is_ethernet_ipv4()) {
-    fmt::format_to(out, "ARP, hardware {} protocol 0x{:04x} op {}, length {}", arp.htype(),
-                   arp.ptype(), arp.op(), length);
-    if (!arp.addresses_present()) s += " [|arp]";
+  // As tcpdump: the message's length on the wire, what the snapshot length cut included.
+  const std::size_t cut = frame.len > frame.cap_len ? frame.len - frame.cap_len : 0;
+  const std::size_t length = arp.bytes().size() + cut;
+  constexpr std::uint16_t kAtm = 19;
+  constexpr std::uint16_t kTrailer = 0x1000;  // RFC 893 trailer encapsulation of IPv4
+  if (arp.htype() == kAtm) {
+    fmt::format_to(out, "ARP, hardware {} protocol 0x{:04x} op {}, length {}", arp.htype(), arp.ptype(), arp.op(),
+                   length);
+    return;
+  }
+  if (!arp.addresses_present()) {
+    s += " [|arp]";  // tcpdump then dumps the message in hex on lines of their own
+    return;
+  }
+  if ((arp.ptype() != 0x0800 && arp.ptype() != kTrailer) || arp.plen() != 4 || arp.hlen() == 0) {
+    const char* hardware = arp_hardware_name(arp.htype());
+    const char* protocol = arp_protocol_name(arp.ptype());
+    s += "ARP, ";
+    if (hardware != nullptr) s += hardware; else fmt::format_to(out, "Unknown Hardware ({})", arp.htype());
+    fmt::format_to(out, " (len {}), ", arp.hlen());
+    if (protocol != nullptr) s += protocol; else fmt::format_to(out, "Unknown Protocol (0x{:04x})", arp.ptype());
+    fmt::format_to(out, " (len {}), length {}", arp.plen(), length);
     return;
   }
   const auto spa = net::Ipv4Addr::from_bytes(arp.sender_proto().data());
@@ -61,62 +113,36 @@ void append_arp(std::string& s, const wire::DecodedPacket& p) {
       s += " is-at ";
       append_mac(out, arp.sender_hw());
       break;
-    default:
-      fmt::format_to(out, "ARP, op {} ", arp.op());
-      append_ip(out, spa);
-      s += " > ";
+    case 3:  // RFC 903 RARP: the addresses asked about are hardware addresses
+    case 8:  // RFC 2390 InARP
+      s += arp.op() == 3 ? "ARP, Reverse Request who-is " : "ARP, Inverse Request who-is ";
+      append_mac(out, arp.target_hw());
+      s += " tell ";
+      append_mac(out, arp.sender_hw());
+      break;
+    case 4:
+      s += "ARP, Reverse Reply ";
+      append_mac(out, arp.target_hw());
+      s += " at ";
       append_ip(out, tpa);
       break;
+    case 9:
+      s += "ARP, Inverse Reply ";
+      append_mac(out, arp.sender_hw());
+      s += " at ";
+      append_ip(out, spa);
+      break;
+    default:
+      // tcpdump names the operation and hex-dumps the message on lines of their own,
+      // without a length: this first line is all of it that wirestate prints.
+      if (arp.op() == 10) {
+        s += "ARP, NACK Reply ";  // RFC 2225 (ATMARP)
+      } else {
+        fmt::format_to(out, "ARP, Unknown ({}) ", arp.op());
+      }
+      return;
   }
   fmt::format_to(out, ", length {}", length);
-}
-
-// TCP options as tcpdump prints them: "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7".
-void append_tcp_options(std::string& s, const wire::TcpView& tcp) {
-  if (tcp.options().empty()) return;
-  Out out(s);
-  s += ", options [";
-  auto it = tcp.option_iterator();
-  wire::TcpOption opt;
-  bool first = true;
-  while (it.next(opt)) {
-    if (!first) s += ',';
-    first = false;
-    const bool valid = !opt.check().has_value() || opt.check() == wire::Error::kWindowScaleTooLarge;
-    switch (opt.kind) {
-      case wire::TcpOptionKind::kEol: s += "eol"; break;
-      case wire::TcpOptionKind::kNop: s += "nop"; break;
-      case wire::TcpOptionKind::kMss:
-        if (valid) fmt::format_to(out, "mss {}", opt.mss()); else fmt::format_to(out, "mss len {}", opt.length);
-        break;
-      case wire::TcpOptionKind::kWindowScale:
-        if (valid) fmt::format_to(out, "wscale {}", opt.window_scale());
-        else fmt::format_to(out, "wscale len {}", opt.length);
-        break;
-      case wire::TcpOptionKind::kSackPermitted: s += "sackOK"; break;
-      case wire::TcpOptionKind::kSack:
-        fmt::format_to(out, "sack {} ", opt.sack_count());
-        for (std::size_t i = 0; i < opt.sack_count(); ++i) {
-          const auto b = opt.sack_block(i);
-          fmt::format_to(out, "{{{}:{}}}", b.left.value(), b.right.value());
-        }
-        break;
-      case wire::TcpOptionKind::kTimestamps:
-        if (valid) {
-          const auto ts = opt.timestamps();
-          fmt::format_to(out, "TS val {} ecr {}", ts.value, ts.echo_reply);
-        } else {
-          fmt::format_to(out, "TS len {}", opt.length);
-        }
-        break;
-      default:
-        fmt::format_to(out, "opt-{}:", opt.kind);
-        for (auto b : opt.data) fmt::format_to(out, "{:02x}", b);
-        break;
-    }
-  }
-  if (it.error()) s += first ? "bad opts" : ",bad opts";
-  s += ']';
 }
 
 void append_endpoints(std::string& s, const wire::Ipv4View& ip, const std::uint16_t* sport,
@@ -131,69 +157,17 @@ void append_endpoints(std::string& s, const wire::Ipv4View& ip, const std::uint1
   s += ": ";
 }
 
-// RFC 9293 §3.1 header; tcpdump prints seq for SYN/FIN/RST or data, ack when ACK is set.
 void append_tcp(std::string& s, const wire::DecodedPacket& p) {
-  Out out(s);
-  const auto& tcp = *p.tcp;
-  const std::uint16_t sport = tcp.src_port();
-  const std::uint16_t dport = tcp.dst_port();
+  const std::uint16_t sport = p.tcp->src_port();
+  const std::uint16_t dport = p.tcp->dst_port();
   append_endpoints(s, *p.ipv4, &sport, &dport);
-  const auto flags = tcp.flags();
-  fmt::format_to(out, "Flags [{}]", wire::tcpdump_flags(flags));
-  const std::size_t length = tcp_payload_length(p);
-  const std::uint32_t seq = tcp.seq().value();
-  if (length > 0) {
-    fmt::format_to(out, ", seq {}:{}", seq, static_cast<std::uint32_t>(seq + length));
-  } else if (flags.syn() || flags.fin() || flags.rst()) {
-    fmt::format_to(out, ", seq {}", seq);
-  }
-  if (flags.ack()) fmt::format_to(out, ", ack {}", tcp.ack().value());
-  fmt::format_to(out, ", win {}", tcp.window());
-  if (flags.urg()) fmt::format_to(out, ", urg {}", tcp.urgent());
-  append_tcp_options(s, tcp);
-  fmt::format_to(out, ", length {}", length);
+  append_tcp_body(s, p);
 }
 
-// RFC 792 messages, worded as tcpdump's print-icmp.c.
+// RFC 792 messages, worded as tcpdump's print-icmp.c (icmp_text.cpp).
 void append_icmp(std::string& s, const wire::DecodedPacket& p) {
-  Out out(s);
-  const auto& icmp = *p.icmp;
   append_endpoints(s, *p.ipv4, nullptr, nullptr);
-  s += "ICMP ";
-  switch (icmp.type()) {
-    case wire::IcmpType::kEchoRequest:
-    case wire::IcmpType::kEchoReply:
-      fmt::format_to(out, "echo {}, id {}, seq {}",
-                     icmp.type() == wire::IcmpType::kEchoRequest ? "request" : "reply",
-                     icmp.echo_id(), icmp.echo_seq());
-      break;
-    case wire::IcmpType::kDestUnreachable: {
-      auto quoted = icmp.quoted_ipv4();
-      auto ports = icmp.quoted_ports();
-      if (quoted && icmp.code() == 3 && ports &&
-          (quoted->protocol() == wire::IpProtocol::kUdp || quoted->protocol() == wire::IpProtocol::kTcp)) {
-        append_ip(out, quoted->dst());
-        fmt::format_to(out, " {} port {} unreachable",
-                       quoted->protocol() == wire::IpProtocol::kUdp ? "udp" : "tcp", ports->dst_port);
-      } else if (quoted && icmp.code() == 2) {
-        append_ip(out, quoted->dst());
-        fmt::format_to(out, " protocol {} unreachable", quoted->protocol());
-      } else if (quoted && icmp.code() <= 1) {
-        append_ip(out, quoted->dst());
-        s += icmp.code() == 0 ? " net unreachable" : " unreachable";
-      } else {
-        fmt::format_to(out, "unreachable code {}", icmp.code());
-      }
-      break;
-    }
-    case wire::IcmpType::kTimeExceeded:
-      s += icmp.code() == 0 ? "time exceeded in-transit" : "ip reassembly time exceeded";
-      break;
-    default:
-      fmt::format_to(out, "type {}, code {}", icmp.type(), icmp.code());
-      break;
-  }
-  fmt::format_to(out, ", length {}", ip_payload_length(p));
+  append_icmp_text(s, *p.icmp, ip_payload_length(p));
 }
 
 void append_ipv4(std::string& s, const wire::DecodedPacket& p) {
@@ -219,14 +193,37 @@ void append_ipv4(std::string& s, const wire::DecodedPacket& p) {
                      : proto == wire::IpProtocol::kUdp ? "udp"
                      : proto == wire::IpProtocol::kIcmp ? "icmp"
                                                         : nullptr;
-  if (name != nullptr) {
+  if (proto == wire::IpProtocol::kIcmp) {
+    s += " [|icmp]";  // no ICMP header: tcpdump's words, as for a message cut short
+  } else if (name != nullptr) {
     fmt::format_to(out, "{} [|{}]", name, name);  // the transport header did not fit
   } else {
-    fmt::format_to(out, "ip-proto-{} {}", proto, ip_payload_length(p));
+    // tcpdump's ip_demux_print puts a space of its own before an unknown protocol.
+    fmt::format_to(out, " ip-proto-{} {}", proto, ip_payload_length(p));
   }
 }
 
 }  // namespace
+
+// RFC 9293 §3.1 header; tcpdump prints seq for SYN/FIN/RST or data, ack when ACK is set.
+void append_tcp_body(std::string& s, const wire::DecodedPacket& p) {
+  Out out(s);
+  const auto& tcp = *p.tcp;
+  const auto flags = tcp.flags();
+  fmt::format_to(out, "Flags [{}]", wire::tcpdump_flags(flags));
+  const std::size_t length = tcp_payload_length(p);
+  const std::uint32_t seq = tcp.seq().value();
+  if (length > 0) {
+    fmt::format_to(out, ", seq {}:{}", seq, static_cast<std::uint32_t>(seq + length));
+  } else if (flags.syn() || flags.fin() || flags.rst()) {
+    fmt::format_to(out, ", seq {}", seq);
+  }
+  if (flags.ack()) fmt::format_to(out, ", ack {}", tcp.ack().value());
+  fmt::format_to(out, ", win {}", tcp.window());
+  if (flags.urg()) fmt::format_to(out, ", urg {}", tcp.urgent());
+  append_tcp_options(s, tcp);
+  fmt::format_to(out, ", length {}", length);
+}
 
 std::string time_of_day(net::Time t, TimeFormat time_format) {
   std::int64_t ns = t.ns();
@@ -251,11 +248,11 @@ void append_summary(std::string& s, const FrameInfo& frame, const wire::DecodedP
   s += ' ';
   for (std::size_t i = 0; i < p.vlan_count; ++i) fmt::format_to(out, "vlan {}, ", p.vlan[i].vid());
   if (p.arp) {
-    append_arp(s, p);
+    append_arp(s, frame, p);
   } else if (p.ipv4) {
     append_ipv4(s, p);
-  } else if (p.not_decoded == wire::NotDecoded::kIpv6) {
-    fmt::format_to(out, "IP6 (not decoded), length {}", frame.len);
+  } else if (p.ipv6) {
+    append_ipv6_line(s, p);
   } else if (p.not_decoded == wire::NotDecoded::kUnsupportedLinkType) {
     fmt::format_to(out, "link type {} (not decoded), length {}", static_cast<int>(p.link),
                    frame.len);

@@ -24,7 +24,7 @@ struct AllowEntry {
   std::string why;
 };
 
-// A stop: stop is one of wirestate's stop reasons for the packet ("ipv6_not_decoded",
+// A stop: stop is one of wirestate's stop reasons for the packet ("fragment",
 // "tcp.truncated": see test::stop_reasons); frames limit it to packets first..last; layers,
 // when given, are the only tshark layers whose fields may be lost.
 struct StopEntry : AllowEntry {

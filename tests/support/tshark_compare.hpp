@@ -27,7 +27,7 @@ struct PacketComparison {
 };
 
 // Why wirestate's decode stopped: the NotDecoded name and every malformation as
-// "layer.error" ("ipv6_not_decoded", "tcp.truncated", "arp.unsupported_hardware").
+// "layer.error" ("fragment", "tcp.truncated", "arp.unsupported_hardware").
 inline std::vector<std::string> stop_reasons(const wire::DecodedPacket& decoded) {
   std::vector<std::string> reasons;
   if (decoded.not_decoded != wire::NotDecoded::kNone) reasons.emplace_back(wire::to_string(decoded.not_decoded));
@@ -90,6 +90,9 @@ class FieldComparer {
   // Files with deliberately invalid record timestamps (sub-second field out of range):
   // libpcap normalises them, tshark prints them raw ("1418145370.1000000000").
   void skip_time() { skip_time_ = true; }
+  // The fields to compare (compared_fields() by default; live_fields() for a tshark run of
+  // our own that asked for them).
+  explicit FieldComparer(const std::vector<std::string>& fields = compared_fields()) : fields_(&fields) {}
 
   // tshark: the packet's row; ours: print::to_json flattened; decoded: what wire::decode
   // found (to know whether and why it stopped); clipped: libpcap cut the record to the
@@ -117,7 +120,7 @@ class FieldComparer {
       }
     }
 
-    for (const auto& field : compared_fields()) {
+    for (const auto& field : *fields_) {
       const auto* theirs = find_field(tshark, field);
       const auto* mine = find_field(ours, field);
       if (theirs == nullptr && mine == nullptr) continue;
@@ -144,7 +147,8 @@ class FieldComparer {
       }
       if (clipped && (field == "frame.cap_len" || field.ends_with("checksum.status"))) continue;
       if (ip_length_exceeds_packet && decoded.malformed() &&
-          (field == "tcp.checksum.status" || field == "udp.checksum.status" || field == "icmp.checksum.status")) {
+          (field == "tcp.checksum.status" || field == "udp.checksum.status" || field == "icmp.checksum.status" ||
+           field == "icmpv6.checksum.status")) {
         continue;
       }
       if (skip_time_ && field == "frame.time_epoch") continue;
@@ -179,9 +183,11 @@ class FieldComparer {
                                join_values(&theirs));
       return;
     }
-    const std::string flow = join_values(find_field(ours, "ip.src")) + ":" + join_values(find_field(ours, "tcp.srcport")) +
-                             ">" + join_values(find_field(ours, "ip.dst")) + ":" +
-                             join_values(find_field(ours, "tcp.dstport"));
+    const auto addr = [&](const char* v4, const char* v6) {
+      return find_field(ours, v4) != nullptr ? join_values(find_field(ours, v4)) : join_values(find_field(ours, v6));
+    };
+    const std::string flow = addr("ip.src", "ipv6.src") + ":" + join_values(find_field(ours, "tcp.srcport")) + ">" +
+                             addr("ip.dst", "ipv6.dst") + ":" + join_values(find_field(ours, "tcp.dstport"));
     for (std::size_t i = 0; i < mine.size(); ++i) {
       const auto delta = static_cast<std::uint32_t>(std::stoull(mine[i]) - std::stoull(theirs[i]));
       const auto [it, inserted] = sack_base_.emplace(flow, delta);
@@ -192,6 +198,7 @@ class FieldComparer {
     }
   }
 
+  const std::vector<std::string>* fields_;
   bool skip_time_ = false;
   std::map<std::string, std::uint32_t> sack_base_;
 };

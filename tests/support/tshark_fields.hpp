@@ -29,6 +29,7 @@ inline const std::vector<std::string>& compared_fields() {
       "ip.version", "ip.hdr_len", "ip.src", "ip.dst", "ip.proto", "ip.ttl", "ip.len", "ip.id",
       "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "ip.checksum", "ip.checksum.status",
       "ip.opt.type",
+      "ipv6.src", "ipv6.dst", "ipv6.nxt", "ipv6.plen",
       "icmp.type", "icmp.code", "icmp.checksum.status",
       "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.flags.str",
       "tcp.hdr_len", "tcp.len", "tcp.window_size_value", "tcp.options.mss_val",
@@ -36,6 +37,36 @@ inline const std::vector<std::string>& compared_fields() {
       "tcp.options.sack_re", "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr",
       "tcp.checksum.status",
       "udp.srcport", "udp.dstport", "udp.length", "udp.checksum.status"};
+  return kFields;
+}
+
+// Fields the stored oracles of ../shared/pcaps lack but a tshark run of our own can ask for:
+// the rest of the IPv6 header, the extension headers, ICMPv6 and NDP.
+inline const std::vector<std::string>& live_only_fields() {
+  static const std::vector<std::string> kFields = {
+      "ipv6.version", "ipv6.tclass", "ipv6.flow", "ipv6.hlim",
+      "ipv6.hopopts.nxt", "ipv6.hopopts.len", "ipv6.routing.nxt", "ipv6.routing.len", "ipv6.dstopts.nxt",
+      "ipv6.dstopts.len", "ipv6.fraghdr.nxt", "ipv6.fraghdr.offset", "ipv6.fraghdr.more", "ipv6.fraghdr.ident",
+      "icmpv6.type", "icmpv6.code", "icmpv6.checksum", "icmpv6.checksum.status", "icmpv6.echo.identifier",
+      "icmpv6.echo.sequence_number", "icmpv6.mtu", "icmpv6.pointer",
+      "icmpv6.nd.ra.cur_hop_limit", "icmpv6.nd.ra.flag.m", "icmpv6.nd.ra.flag.o", "icmpv6.nd.ra.flag.prf",
+      "icmpv6.nd.ra.router_lifetime", "icmpv6.nd.ra.reachable_time", "icmpv6.nd.ra.retrans_timer",
+      "icmpv6.nd.ns.target_address", "icmpv6.nd.na.flag.r", "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o",
+      "icmpv6.nd.na.target_address", "icmpv6.nd.rd.target_address", "icmpv6.rd.na.destination_address",
+      "icmpv6.opt.type", "icmpv6.opt.length", "icmpv6.opt.linkaddr", "icmpv6.opt.src_linkaddr",
+      "icmpv6.opt.target_linkaddr", "icmpv6.opt.prefix.length", "icmpv6.opt.prefix.flag.l",
+      "icmpv6.opt.prefix.flag.a", "icmpv6.opt.prefix.valid_lifetime", "icmpv6.opt.prefix.preferred_lifetime",
+      "icmpv6.opt.prefix", "icmpv6.opt.mtu", "icmpv6.opt.rdnss.lifetime", "icmpv6.opt.rdnss"};
+  return kFields;
+}
+
+// compared_fields() and live_only_fields(): everything a live tshark run compares.
+inline const std::vector<std::string>& live_fields() {
+  static const std::vector<std::string> kFields = [] {
+    std::vector<std::string> all = compared_fields();
+    all.insert(all.end(), live_only_fields().begin(), live_only_fields().end());
+    return all;
+  }();
   return kFields;
 }
 
@@ -80,15 +111,18 @@ inline void flatten(const nlohmann::ordered_json& v, const std::string& prefix, 
 
 // Flattens print::to_json output into tshark field names: nested keys joined with '.',
 // arrays of scalars and of objects become occurrences, numbers print in decimal and
-// booleans as "1"/"0". Headers quoted by an ICMP error ("icmp.quoted.ip.ttl") are
-// appended as the second occurrence of their own names ("ip.ttl"), as tshark lists them.
+// booleans as "1"/"0". Headers quoted by an ICMP or ICMPv6 error ("icmp.quoted.ip.ttl",
+// "icmpv6.quoted.ipv6.src") are appended as the second occurrence of their own names
+// ("ip.ttl", "ipv6.src"), as tshark lists them.
 inline FieldMap flatten_to_tshark(const nlohmann::ordered_json& packet) {
   FieldMap out;
   nlohmann::ordered_json copy = packet;
   nlohmann::ordered_json quoted;
-  if (copy.contains("icmp") && copy["icmp"].contains("quoted")) {
-    quoted = copy["icmp"]["quoted"];
-    copy["icmp"].erase("quoted");
+  for (const char* icmp : {"icmp", "icmpv6"}) {
+    if (copy.contains(icmp) && copy[icmp].contains("quoted")) {
+      quoted = copy[icmp]["quoted"];
+      copy[icmp].erase("quoted");
+    }
   }
   detail::flatten(copy, "", out);
   if (!quoted.is_null()) detail::flatten(quoted, "", out);  // second occurrences, after the outer ones
@@ -108,12 +142,12 @@ inline FieldMap fields_from_tshark(const nlohmann::json& layers) {
 // The tshark command line that made the oracles (index.json "tshark_command"), for a pcap
 // of our own: no reassembly, every checksum verified, JSON with the compared fields plus
 // what the comparison reads (frame.number/protocols, malformed verdict, expert messages).
-inline std::string tshark_oracle_command(const std::string& pcap) {
+inline std::string tshark_oracle_command(const std::string& pcap, const std::vector<std::string>& fields = compared_fields()) {
   std::string cmd =
       "/usr/bin/tshark -n -2 -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE"
       " -o udp.check_checksum:TRUE -o ip.defragment:FALSE -o ipv6.defragment:FALSE -r '" +
       pcap + "' -T json -e frame.number -e frame.protocols";
-  for (const auto& f : compared_fields()) cmd += " -e " + f;
+  for (const auto& f : fields) cmd += " -e " + f;
   cmd += " -e _ws.malformed -e _ws.expert.message";
   return cmd;
 }
