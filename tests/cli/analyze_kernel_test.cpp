@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include "support/process.hpp"
 #include "support/scratch.hpp"
 
 namespace {
@@ -22,27 +23,8 @@ using nlohmann::json;
 
 const fs::path kKernel = fs::path(WIRESTATE_SHARED_PCAPS) / "kernel";
 
-struct Output {
-  std::string out;
-  std::string err;
-  int rc = -1;
-};
-
-Output wirestate_cli(const std::string& args) {
-  const fs::path err = wirestate::test::scratch_path("stderr");
-  Output o;
-  FILE* p = popen((std::string(WIRESTATE_CLI_PATH) + " " + args + " 2>" + err.string()).c_str(), "r");
-  if (p == nullptr) return o;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.out.append(buf.data(), n);
-  const int rc = pclose(p);
-  o.rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  std::ifstream in(err);
-  o.err.assign(std::istreambuf_iterator<char>(in), {});
-  fs::remove(err);
-  return o;
-}
+// Runs the wirestate command with args: stdout, stderr and the exit code.
+wirestate::test::CliOutput wirestate_cli(const std::string& args) { return wirestate::test::run_wirestate(args); }
 
 json sidecar(const std::string& name) {
   std::ifstream in(kKernel / (name + ".json"));

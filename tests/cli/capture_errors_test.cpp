@@ -21,26 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  std::string out;
-  std::string err;
-  int rc = -1;
-};
-
-Output run(const std::string& prefix, const std::string& args) {
-  const fs::path err = wirestate::test::scratch_path("stderr");
-  Output o;
-  FILE* p = popen((prefix + std::string(WIRESTATE_CLI_PATH) + " " + args + " 2>" + err.string()).c_str(), "r");
-  if (p == nullptr) return o;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.out.append(buf.data(), n);
-  const int rc = pclose(p);
-  o.rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  std::ifstream in(err);
-  o.err.assign(std::istreambuf_iterator<char>(in), {});
-  fs::remove(err);
-  return o;
+// Runs `PREFIX wirestate ARGS`: stdout, stderr and the exit code.
+wirestate::test::CliOutput run(const std::string& prefix, const std::string& args) {
+  return wirestate::test::run_wirestate(args, prefix);
 }
 
 TEST(CaptureErrors, MissingInterfaceExits2AndNamesIt) {

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/scratch.hpp"
+
 namespace wirestate::test {
 
 // The exit code of a shell command run with its output discarded (-1 when killed).
@@ -53,6 +55,24 @@ inline CommandOutput run_command(const std::string& cmd, bool merge_stderr = fal
 inline std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
+}
+
+struct CliOutput {
+  std::string out;  // stdout
+  std::string err;  // stderr
+  int rc = -1;      // exit code, -1 when killed by a signal
+};
+
+// Runs `PREFIX wirestate ARGS` through the shell (args already quoted as the shell needs):
+// stdout and stderr captured apart, stderr through a file in the test's scratch directory.
+// prefix runs the command under something else ("ip netns exec NS ", "setpriv ... ").
+inline CliOutput run_wirestate(const std::string& args, const std::string& prefix = "") {
+  const auto err = scratch_path("wirestate.stderr");
+  // The group keeps the command's own stderr redirection inside run_command's.
+  const auto o = run_command("{ " + prefix + "'" + WIRESTATE_CLI_PATH + "' " + args + " 2>'" + err.string() + "'; }");
+  CliOutput r{o.out, slurp(err), o.rc};
+  std::filesystem::remove(err);
+  return r;
 }
 
 // A child process started from argv, stdout and stderr going to two files. Killed (SIGKILL)
