@@ -79,6 +79,12 @@ OracleCapture load_capture(const std::string& file) {
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     ++c.packets;
+    // Only a line with a flag or a bad checksum matters. The list is built in every test
+    // process (gtest enumerates the parameters each time), so the other lines, nearly all of
+    // them, are not parsed: under ASan that costs ~12 s per process.
+    if (line.find(kAnalysisPrefix) == std::string::npos && line.find("checksum.status\": [\"0\"") == std::string::npos) {
+      continue;
+    }
     const auto j = nlohmann::json::parse(line);
     FlagSet flags;
     for (const auto& [key, value] : j.items()) {
