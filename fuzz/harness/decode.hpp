@@ -22,13 +22,6 @@ inline constexpr wire::LinkType kFuzzLinkTypes[] = {
     wire::LinkType::kIpv4,     wire::LinkType::kNull,     wire::LinkType::kLoop,
     static_cast<wire::LinkType>(160)};
 
-// True when `part` lies inside `whole` (an empty span anywhere counts as inside).
-inline bool within(net::Bytes part, net::Bytes whole) noexcept {
-  if (part.empty()) return true;
-  const auto* b = whole.data();
-  return part.data() >= b && part.data() + part.size() <= b + whole.size();
-}
-
 // Checks that every view decode() returned lies inside the frame and reads all of it.
 inline void check_decoded(const wire::DecodedPacket& d, net::Bytes frame) {
   std::uint32_t sink = 0;

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <span>
 
+#include "wirestate/net/bytes.hpp"
+
 namespace wirestate::fuzz {
 
 class Input {
@@ -46,6 +48,13 @@ class Input {
   std::size_t size_;
   std::size_t pos_ = 0;
 };
+
+// True when `part` lies inside `whole` (an empty span anywhere counts as inside).
+inline bool within(net::Bytes part, net::Bytes whole) noexcept {
+  if (part.empty()) return true;
+  const auto* b = whole.data();
+  return part.data() >= b && part.data() + part.size() <= b + whole.size();
+}
 
 // Reads every byte of a span into a checksum, so ASan sees a read of each byte a view
 // claims to hold (a view pointing past the input is reported at once).

@@ -15,12 +15,6 @@
 
 namespace wirestate::fuzz {
 
-// True when `part` lies inside `whole` (an empty span anywhere counts as inside).
-inline bool inside(net::Bytes part, net::Bytes whole) noexcept {
-  if (part.empty()) return true;
-  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
-}
-
 inline void fuzz_ndp(const wire::Icmpv6View& icmp, std::uint32_t& sink) {
   auto ndp = wire::NdpView::parse(icmp);
   if (!ndp) return;
@@ -32,7 +26,7 @@ inline void fuzz_ndp(const wire::Icmpv6View& icmp, std::uint32_t& sink) {
   auto walker = ndp->options();
   std::size_t count = 0;
   for (wire::NdpOption o; walker.next(o);) {
-    WIRESTATE_FUZZ_CHECK(inside(o.bytes, icmp.bytes()));
+    WIRESTATE_FUZZ_CHECK(within(o.bytes, icmp.bytes()));
     WIRESTATE_FUZZ_CHECK(o.bytes.size() == std::size_t{o.length_units} * 8);
     WIRESTATE_FUZZ_CHECK(++count <= icmp.bytes().size() / 8);  // each option takes >= 8 bytes
     sink += touch(o.bytes);
@@ -53,14 +47,14 @@ inline int fuzz_ipv6(const std::uint8_t* data, std::size_t size) {
   std::uint32_t sink = 0;
   auto ip = wire::Ipv6View::parse(packet);
   if (!ip) return 0;
-  WIRESTATE_FUZZ_CHECK(inside(ip->payload(), packet));
+  WIRESTATE_FUZZ_CHECK(within(ip->payload(), packet));
   sink += ip->traffic_class() + ip->flow_label() + ip->hop_limit() + touch(ip->payload());
   sink += static_cast<std::uint32_t>(ip->src().to_string().size() + ip->dst().to_string().size());
 
   wire::Ipv6ExtensionWalker chain(ip->next_header(), ip->payload());
   std::size_t headers = 0;
   for (wire::Ipv6Extension e; chain.next(e);) {
-    WIRESTATE_FUZZ_CHECK(inside(e.bytes, ip->payload()));
+    WIRESTATE_FUZZ_CHECK(within(e.bytes, ip->payload()));
     WIRESTATE_FUZZ_CHECK(e.length >= 8);
     sink += touch(e.bytes);
     ++headers;

@@ -16,11 +16,6 @@ namespace {
 
 using Out = std::back_insert_iterator<std::string>;
 
-const std::uint8_t* extension_at(const wire::DecodedPacket& p, std::size_t i) {
-  const std::size_t in_payload = p.ipv6_chain.offsets[i] - p.network_offset - wire::Ipv6View::kHeaderLen;
-  return p.ipv6->payload().data() + in_payload;
-}
-
 // tcpdump's routing header text: "RT6 (len=2, type=0 [Deprecated], segleft=1, [0]a, [1]b) ".
 void append_routing(std::string& s, const std::uint8_t* h) {
   Out out(s);
@@ -40,7 +35,7 @@ void append_routing(std::string& s, const std::uint8_t* h) {
 void append_extensions(std::string& s, const wire::DecodedPacket& p) {
   Out out(s);
   for (std::size_t i = 0; i < p.ipv6_chain.count; ++i) {
-    const std::uint8_t* h = extension_at(p, i);
+    const std::uint8_t* h = ipv6_extension(p, i);
     switch (p.ipv6_chain.types[i]) {
       case wire::Ipv6NextHeader::kHopByHop: s += "HBH "; break;
       case wire::Ipv6NextHeader::kDestinationOptions: s += "DSTOPT "; break;

@@ -1,6 +1,7 @@
 // The IPv6, extension-header, ICMPv6 and NDP parts of `decode --json`, named as Wireshark's
 // fields are (ipv6.*, icmpv6.*): flattened with '.', they are tshark's -e names.
 #include "json_parts.hpp"
+#include "text_helpers.hpp"
 
 namespace wirestate::print::detail {
 
@@ -94,7 +95,7 @@ json ipv6_json(const wire::DecodedPacket& p) {
   for (std::size_t i = 0; i < chain.count; ++i) {
     const char* name = extension_name(chain.types[i]);
     if (name == nullptr) continue;
-    const std::uint8_t* h = p.ipv6->payload().data() + (chain.offsets[i] - p.network_offset - wire::Ipv6View::kHeaderLen);
+    const std::uint8_t* h = ipv6_extension(p, i);
     json ext;
     ext["nxt"] = h[0];
     if (chain.types[i] == wire::Ipv6NextHeader::kFragment) {

@@ -24,6 +24,11 @@ inline bool is_first_fragment(const wire::DecodedPacket& p) {
   return p.ipv6_chain.fragment && p.ipv6_chain.fragment->more;
 }
 
+// The bytes of the i-th IPv6 extension header of p (ipv6_chain holds frame offsets).
+inline const std::uint8_t* ipv6_extension(const wire::DecodedPacket& p, std::size_t i) {
+  return p.ipv6->payload().data() + (p.ipv6_chain.offsets[i] - p.network_offset - wire::Ipv6View::kHeaderLen);
+}
+
 // Bytes after the IPv6 fixed header and the extension headers before the transport: the
 // payload length less the extension headers, no more than the frame holds on the wire.
 inline std::size_t ipv6_transport_length(const wire::DecodedPacket& p) {
