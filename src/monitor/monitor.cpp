@@ -65,7 +65,7 @@ void Monitor::on_decoded(const FrameIn& frame, const wire::DecodedPacket& d, std
     return;
   }
   if (!d.ipv4) {
-    if (d.not_decoded == wire::NotDecoded::kIpv6) ++counters_.ipv6;
+    if (d.ipv6) ++counters_.ipv6;  // decoded, not analyzed yet
     else if (!d.malformed()) ++counters_.other;
     return;
   }

@@ -4,26 +4,17 @@
 
 #include <fmt/format.h>
 
+#include "json_parts.hpp"
 #include "text_helpers.hpp"
 
 namespace wirestate::print {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-std::string hex16(std::uint16_t v) { return fmt::format("0x{:04x}", v); }
-
-std::string mac_text(net::Bytes m) {
-  std::string s;
-  for (std::size_t i = 0; i < m.size(); ++i) {
-    if (i != 0) s += ':';
-    fmt::format_to(std::back_inserter(s), "{:02x}", m[i]);
-  }
-  return s;
-}
-
-int status_number(wire::ChecksumStatus s) { return static_cast<int>(s); }
+using detail::hex16;
+using detail::json;
+using detail::mac_text;
+using detail::status_number;
 
 json arp_json(const wire::ArpView& arp) {
   json j;
@@ -219,8 +210,10 @@ std::string protocols(const wire::DecodedPacket& p) {
   }
   if (p.arp) add("arp");
   if (p.ipv4) add("ip");
+  if (p.ipv6) detail::add_ipv6_protocols(p, s);
   if (p.tcp) add("tcp");
   if (p.udp) add("udp");
+  if (p.icmpv6) add("icmpv6");
   if (p.icmp) {
     add("icmp");
     if (p.icmp->is_error()) {
@@ -286,13 +279,15 @@ nlohmann::ordered_json to_json(const FrameInfo& frame, const wire::DecodedPacket
   }
   if (p.arp) j["arp"] = arp_json(*p.arp);
   if (p.ipv4) j["ip"] = ipv4_json(*p.ipv4, ip_length(p), p.ipv4_checksum);
+  if (p.ipv6) j["ipv6"] = detail::ipv6_json(p);
   if (p.tcp) {
     j["tcp"] = tcp_json(*p.tcp, p.transport_checksum);
     // A first fragment holds only part of the segment: like tshark, no tcp.len.
-    if (!p.ipv4->more_fragments()) j["tcp"]["len"] = tcp_payload_length(p);
+    if (!is_first_fragment(p)) j["tcp"]["len"] = tcp_payload_length(p);
   }
   if (p.udp) j["udp"] = udp_json(*p.udp, p.transport_checksum);
   if (p.icmp) j["icmp"] = icmp_json(*p.icmp, p.transport_checksum);
+  if (p.icmpv6) j["icmpv6"] = detail::icmpv6_json(p);
   if (p.not_decoded != wire::NotDecoded::kNone) j["not_decoded"] = wire::to_string(p.not_decoded);
   if (p.malformed()) {
     json list = json::array();

@@ -254,7 +254,7 @@ void append_summary(std::string& s, const FrameInfo& frame, const wire::DecodedP
     append_arp(s, p);
   } else if (p.ipv4) {
     append_ipv4(s, p);
-  } else if (p.not_decoded == wire::NotDecoded::kIpv6) {
+  } else if (p.ipv6) {  // the IPv6 line comes with the IPv6 printer
     fmt::format_to(out, "IP6 (not decoded), length {}", frame.len);
   } else if (p.not_decoded == wire::NotDecoded::kUnsupportedLinkType) {
     fmt::format_to(out, "link type {} (not decoded), length {}", static_cast<int>(p.link),

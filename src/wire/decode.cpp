@@ -1,4 +1,5 @@
-// wire::decode: link layer -> Ethernet/VLAN/LLC -> ARP | IPv4 -> TCP | UDP | ICMP, keeping
+// wire::decode: link layer -> Ethernet/VLAN/LLC -> ARP | IPv4 | IPv6 (+ extension headers)
+// -> TCP | UDP | ICMP | ICMPv6 (+ NDP), keeping
 // everything decoded before the first fatal error (gopacket's DecodingLayerParser style)
 // and recording every malformation with its layer, field and frame offset.
 #include "wirestate/wire/decode.hpp"
@@ -8,7 +9,6 @@ namespace wirestate::wire {
 std::string_view to_string(NotDecoded n) noexcept {
   switch (n) {
     case NotDecoded::kNone: return "none";
-    case NotDecoded::kIpv6: return "ipv6_not_decoded";
     case NotDecoded::kOtherEthertype: return "other_ethertype";
     case NotDecoded::kOtherIpProtocol: return "other_ip_protocol";
     case NotDecoded::kFragment: return "fragment";
@@ -18,6 +18,24 @@ std::string_view to_string(NotDecoded n) noexcept {
 }
 
 namespace {
+
+// What the transport decoders need from the IP layer below them, either family.
+struct IpLayer {
+  const Ipv4View* v4 = nullptr;
+  const Ipv6View* v6 = nullptr;
+  net::Bytes payload;          // the transport bytes (cut at the capture)
+  std::size_t declared = 0;    // the transport length the IP header declares
+  bool first_fragment = false; // the rest of the datagram is in later fragments
+
+  // The transport checksum over this layer's pseudo-header.
+  template <typename View>
+  ChecksumStatus tcp_checksum(const View& t) const noexcept {
+    return v4 != nullptr ? t.verify_checksum(v4->src(), v4->dst(), declared) : t.verify_checksum(v6->src(), v6->dst(), declared);
+  }
+  ChecksumStatus udp_checksum(const UdpView& u) const noexcept {
+    return v4 != nullptr ? u.verify_checksum(v4->src(), v4->dst()) : u.verify_checksum(v6->src(), v6->dst());
+  }
+};
 
 // Address families of the BSD loopback header (AF_INET everywhere; AF_INET6 differs).
 constexpr std::uint32_t kAfInet = 2;
@@ -39,6 +57,7 @@ class Decoder {
       case LinkType::kRawOpenBsd:
       case LinkType::kRaw: raw(); return;
       case LinkType::kIpv4: ipv4(frame_, 0); return;
+      case LinkType::kIpv6: ipv6(frame_, 0); return;
       case LinkType::kNull: loopback(false); return;
       case LinkType::kLoop: loopback(true); return;
     }
@@ -129,10 +148,7 @@ class Decoder {
 
   // DLT_RAW: the version nibble says IPv4 or IPv6.
   void raw() noexcept {
-    if (!frame_.empty() && (frame_[0] >> 4) == 6) {
-      out_.not_decoded = NotDecoded::kIpv6;
-      return;
-    }
+    if (!frame_.empty() && (frame_[0] >> 4) == 6) return ipv6(frame_, 0);
     ipv4(frame_, 0);
   }
 
@@ -147,7 +163,11 @@ class Decoder {
       out_.ethertype = EtherType::kIpv4;
       return ipv4(frame_.subspan(4), 4);
     }
-    out_.not_decoded = is_af_inet6(family) ? NotDecoded::kIpv6 : NotDecoded::kOtherEthertype;
+    if (is_af_inet6(family)) {
+      out_.ethertype = EtherType::kIpv6;
+      return ipv6(frame_.subspan(4), 4);
+    }
+    out_.not_decoded = NotDecoded::kOtherEthertype;
   }
 
   void network(std::uint16_t type, net::Bytes bytes, std::size_t off) noexcept {
@@ -155,7 +175,7 @@ class Decoder {
     switch (type) {
       case EtherType::kIpv4: return ipv4(bytes, off);
       case EtherType::kArp: return arp(bytes, off);
-      case EtherType::kIpv6: out_.not_decoded = NotDecoded::kIpv6; return;
+      case EtherType::kIpv6: return ipv6(bytes, off);
       default: out_.not_decoded = NotDecoded::kOtherEthertype; return;
     }
   }
@@ -205,10 +225,66 @@ class Decoder {
       return;
     }
     const std::size_t toff = off + ip.header_len();
+    const IpLayer l3{.v4 = &ip,
+                     .payload = ip.payload(),
+                     .declared = ip.is_tso() ? ip.payload().size() : ip.declared_payload_len(),
+                     .first_fragment = ip.more_fragments()};
     switch (ip.protocol()) {
-      case IpProtocol::kTcp: return tcp(ip, toff);
-      case IpProtocol::kUdp: return udp(ip, toff);
-      case IpProtocol::kIcmp: return icmp(ip, toff);
+      case IpProtocol::kTcp: return tcp(l3, toff);
+      case IpProtocol::kUdp: return udp(l3, toff);
+      case IpProtocol::kIcmp: return icmp(l3, toff);
+      default: out_.not_decoded = NotDecoded::kOtherIpProtocol; return;
+    }
+  }
+
+  // RFC 8200 §3-4: the fixed header, then the extension-header chain to the upper layer.
+  void ipv6(net::Bytes bytes, std::size_t off) noexcept {
+    out_.network_offset = off;
+    if (out_.ethertype == 0) out_.ethertype = EtherType::kIpv6;
+    const auto parsed = Ipv6View::parse(bytes);
+    if (!parsed) {
+      return flag(Layer::kIpv6, Ipv6View::field_name(parsed.error()), off + Ipv6View::field_offset(parsed.error()),
+                  parsed.error());
+    }
+    const Ipv6View& ip = *parsed;
+    out_.ipv6 = ip;
+    if (ip.is_jumbo()) {
+      flag(Layer::kIpv6, "payload_length", off + 4, Error::kTotalLengthZero);
+    } else if (ip.is_cut() && !out_.truncated) {
+      flag(Layer::kIpv6, "payload_length", off + 4, Error::kBadPayloadLength);
+    }
+    const std::size_t poff = off + Ipv6View::kHeaderLen;
+    Ipv6Chain& chain = out_.ipv6_chain;
+    Ipv6ExtensionWalker walker(ip.next_header(), ip.payload());
+    for (Ipv6Extension e; walker.next(e);) {
+      chain.types[chain.count] = e.type;
+      chain.offsets[chain.count] = static_cast<std::uint16_t>(poff + e.offset);
+      ++chain.count;
+    }
+    chain.upper_protocol = walker.upper_protocol();
+    chain.fragment = walker.fragment();
+    if (walker.error()) return flag(Layer::kIpv6Extension, "header", poff + walker.upper_offset(), *walker.error());
+    if (walker.bound_hit()) {
+      return flag(Layer::kIpv6Extension, "next_header", poff + walker.upper_offset(), Error::kTooManyExtensionHeaders);
+    }
+    if (walker.stopped_at_fragment_data()) {  // RFC 8200 §4.5: only the first fragment has the header
+      out_.not_decoded = NotDecoded::kFragment;
+      return;
+    }
+    const std::size_t upper = walker.upper_offset();
+    const std::size_t toff = poff + upper;
+    // The transport length: the payload length less the extension headers (the captured
+    // size for a jumbogram).
+    const std::size_t declared = ip.is_jumbo() ? ip.payload().size() - upper
+                                               : (ip.payload_length() > upper ? ip.payload_length() - upper : 0);
+    const IpLayer l3{.v6 = &ip,
+                     .payload = ip.payload().subspan(upper),
+                     .declared = declared,
+                     .first_fragment = chain.fragment.has_value() && chain.fragment->more};
+    switch (chain.upper_protocol) {
+      case Ipv6NextHeader::kTcp: return tcp(l3, toff);
+      case Ipv6NextHeader::kUdp: return udp(l3, toff);
+      case Ipv6NextHeader::kIcmpv6: return icmpv6(ip, l3, toff);
       default: out_.not_decoded = NotDecoded::kOtherIpProtocol; return;
     }
   }
@@ -222,22 +298,17 @@ class Decoder {
     if (const auto e = it.error()) flag(Layer::kIpv4Option, "option_length", off + it.error_offset(), *e);
   }
 
-  // The transport length the IP header declares (the captured size under TSO).
-  static std::size_t transport_len(const Ipv4View& ip) noexcept {
-    return ip.is_tso() ? ip.payload().size() : ip.declared_payload_len();
-  }
-
   // RFC 9293 §3.1.
-  void tcp(const Ipv4View& ip, std::size_t off) noexcept {
+  void tcp(const IpLayer& ip, std::size_t off) noexcept {
     out_.transport_offset = off;
-    const net::Bytes seg = ip.payload();
+    const net::Bytes seg = ip.payload;
     const auto parsed = TcpView::parse(seg);
     if (!parsed) {
       Error e = parsed.error();
       // A sane data offset that only the capture cut short is truncation, not a bad offset.
       if (e == Error::kBadDataOffset) {
         const std::size_t hl = static_cast<std::size_t>(seg[12] >> 4) * 4;
-        if (hl >= TcpView::kMinHeaderLen && hl <= transport_len(ip)) e = Error::kTruncated;
+        if (hl >= TcpView::kMinHeaderLen && hl <= ip.declared) e = Error::kTruncated;
       }
       return flag(Layer::kTcp, e == Error::kBadDataOffset ? "data_offset" : "header",
                   e == Error::kBadDataOffset ? off + 12 : off, e);
@@ -245,8 +316,8 @@ class Decoder {
     const TcpView& t = *parsed;
     out_.tcp = t;
     out_.payload = t.payload();
-    if (verify_ && !ip.more_fragments()) {
-      out_.transport_checksum = t.verify_checksum(ip.src(), ip.dst(), transport_len(ip));
+    if (verify_ && !ip.first_fragment) {
+      out_.transport_checksum = ip.tcp_checksum(t);
       if (out_.transport_checksum == ChecksumStatus::kBad) flag(Layer::kTcp, "checksum", off + 16, Error::kBadChecksum);
     }
     if (t.header_len() > TcpView::kMinHeaderLen) {
@@ -260,9 +331,9 @@ class Decoder {
   }
 
   // RFC 768.
-  void udp(const Ipv4View& ip, std::size_t off) noexcept {
+  void udp(const IpLayer& ip, std::size_t off) noexcept {
     out_.transport_offset = off;
-    const auto parsed = UdpView::parse(ip.payload());
+    const auto parsed = UdpView::parse(ip.payload);
     if (!parsed) {
       return flag(Layer::kUdp, parsed.error() == Error::kBadUdpLength ? "length" : "header",
                   parsed.error() == Error::kBadUdpLength ? off + UdpView::kLengthOffset : off,
@@ -271,31 +342,60 @@ class Decoder {
     const UdpView& u = *parsed;
     out_.udp = u;
     out_.payload = u.payload();
-    if (ip.more_fragments()) return;  // the rest of the datagram is in later fragments
-    if (u.length() > transport_len(ip) || (u.is_cut() && !out_.truncated)) {
+    if (ip.first_fragment) return;  // the rest of the datagram is in later fragments
+    if (u.length() > ip.declared || (u.is_cut() && !out_.truncated)) {
       flag(Layer::kUdp, "length", off + UdpView::kLengthOffset, Error::kBadUdpLength);
     }
     if (verify_) {
-      out_.transport_checksum = u.verify_checksum(ip.src(), ip.dst());
+      out_.transport_checksum = ip.udp_checksum(u);
       if (out_.transport_checksum == ChecksumStatus::kBad) flag(Layer::kUdp, "checksum", off + 6, Error::kBadChecksum);
     }
   }
 
   // RFC 792.
-  void icmp(const Ipv4View& ip, std::size_t off) noexcept {
+  void icmp(const IpLayer& ip, std::size_t off) noexcept {
     out_.transport_offset = off;
-    const auto parsed = IcmpView::parse(ip.payload());
+    const auto parsed = IcmpView::parse(ip.payload);
     if (!parsed) return flag(Layer::kIcmp, "header", off, parsed.error());
     const IcmpView& i = *parsed;
     out_.icmp = i;
     out_.payload = i.data();
-    if (verify_ && !ip.more_fragments()) {
-      out_.transport_checksum = i.verify_checksum(transport_len(ip));
+    if (verify_ && !ip.first_fragment) {
+      out_.transport_checksum = i.verify_checksum(ip.declared);
       if (out_.transport_checksum == ChecksumStatus::kBad) flag(Layer::kIcmp, "checksum", off + 2, Error::kBadChecksum);
     }
     if (i.is_error() && !i.quoted_ipv4() && !out_.truncated) {
       flag(Layer::kIcmp, "quoted_ipv4", off + IcmpView::kHeaderLen, Error::kBadIcmpQuote);
     }
+  }
+
+  // RFC 4443, and RFC 4861 for the NDP messages in it.
+  void icmpv6(const Ipv6View& ip6, const IpLayer& ip, std::size_t off) noexcept {
+    out_.transport_offset = off;
+    const auto parsed = Icmpv6View::parse(ip.payload);
+    if (!parsed) return flag(Layer::kIcmpv6, "header", off, parsed.error());
+    const Icmpv6View& i = *parsed;
+    out_.icmpv6 = i;
+    out_.payload = i.data();
+    if (verify_ && !ip.first_fragment) {
+      out_.transport_checksum = i.verify_checksum(ip6.src(), ip6.dst(), ip.declared);
+      if (out_.transport_checksum == ChecksumStatus::kBad) flag(Layer::kIcmpv6, "checksum", off + 2, Error::kBadChecksum);
+    }
+    if (i.is_error() && !i.quoted_ipv6() && !out_.truncated) {
+      flag(Layer::kIcmpv6, "quoted_ipv6", off + Icmpv6View::kHeaderLen, Error::kBadIcmpQuote);
+    }
+    if (i.is_ndp()) ndp(i, off);
+  }
+
+  void ndp(const Icmpv6View& i, std::size_t off) noexcept {
+    const auto parsed = NdpView::parse(i);
+    if (!parsed) return flag(Layer::kNdp, "header", off, parsed.error());
+    out_.ndp = *parsed;
+    auto walker = parsed->options();
+    for (NdpOption o; walker.next(o);) {
+      if (const auto e = o.check()) flag(Layer::kNdpOption, "option", off + o.offset, *e);
+    }
+    if (const auto e = walker.error()) flag(Layer::kNdpOption, "option_length", off + walker.error_offset(), *e);
   }
 
   DecodedPacket& out_;
@@ -317,9 +417,15 @@ void decode_into(DecodedPacket& out, net::Bytes frame, LinkType link, std::uint3
   out.ethertype = 0;
   out.arp.reset();
   out.ipv4.reset();
+  out.ipv6.reset();
+  out.ipv6_chain.count = 0;
+  out.ipv6_chain.upper_protocol = 0;
+  out.ipv6_chain.fragment.reset();
   out.tcp.reset();
   out.udp.reset();
   out.icmp.reset();
+  out.icmpv6.reset();
+  out.ndp.reset();
   out.payload = {};
   out.network_offset = 0;
   out.transport_offset = 0;

@@ -27,6 +27,8 @@ std::string_view to_string(Error e) noexcept {
     case Error::kBadUdpLength: return "bad_udp_length";
     case Error::kBadIcmpQuote: return "bad_icmp_quote";
     case Error::kUnsupportedLinkType: return "unsupported_link_type";
+    case Error::kBadPayloadLength: return "bad_payload_length";
+    case Error::kTooManyExtensionHeaders: return "too_many_extension_headers";
   }
   return "unknown_error";
 }
@@ -44,6 +46,11 @@ std::string_view to_string(Layer l) noexcept {
     case Layer::kTcpOption: return "tcp_option";
     case Layer::kUdp: return "udp";
     case Layer::kIcmp: return "icmp";
+    case Layer::kIpv6: return "ipv6";
+    case Layer::kIpv6Extension: return "ipv6_extension";
+    case Layer::kIcmpv6: return "icmpv6";
+    case Layer::kNdp: return "ndp";
+    case Layer::kNdpOption: return "ndp_option";
   }
   return "unknown_layer";
 }

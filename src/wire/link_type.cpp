@@ -12,6 +12,7 @@ bool is_supported(LinkType link) noexcept {
     case LinkType::kLoop:
     case LinkType::kLinuxSll:
     case LinkType::kIpv4:
+    case LinkType::kIpv6:
     case LinkType::kLinuxSll2:
       return true;
   }
@@ -28,6 +29,7 @@ std::string_view to_string(LinkType link) noexcept {
     case LinkType::kLoop: return "loop";
     case LinkType::kLinuxSll: return "linux_sll";
     case LinkType::kIpv4: return "ipv4";
+    case LinkType::kIpv6: return "ipv6";
     case LinkType::kLinuxSll2: return "linux_sll2";
   }
   return "unknown";

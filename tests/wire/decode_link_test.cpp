@@ -1,4 +1,5 @@
-// decode() for each link type, VLAN/QinQ, LLC/SNAP, IPv6 recognition and snaplen cuts.
+// decode() for each link type, VLAN/QinQ, LLC/SNAP and snaplen cuts (IPv6 under every link
+// type: decode_ipv6_test.cpp).
 #include <gtest/gtest.h>
 
 #include "wire/hex.hpp"
@@ -82,16 +83,6 @@ TEST(DecodeLink, RawIpv4UnderEveryNumber) {
   }
 }
 
-TEST(DecodeLink, RawIpv6IsRecognisedNotFlagged) {
-  auto f = ip_packet();
-  f[0] = 0x60;
-  const auto d = dec(f, LinkType::kRaw);
-  EXPECT_FALSE(d.ipv4);
-  EXPECT_EQ(d.not_decoded, NotDecoded::kIpv6);
-  EXPECT_FALSE(d.malformed());
-  EXPECT_EQ(to_string(d.not_decoded), "ipv6_not_decoded");
-}
-
 TEST(DecodeLink, BsdLoopbackHostOrder) {
   const auto frame = concat(from_hex("02000000"), ip_packet());
   expect_udp_hello(dec(frame, LinkType::kNull), 4);
@@ -105,23 +96,6 @@ TEST(DecodeLink, BsdLoopbackHostOrder) {
 TEST(DecodeLink, BsdLoopbackNetworkOrder) {
   const auto frame = concat(from_hex("00000002"), ip_packet());
   expect_udp_hello(dec(frame, LinkType::kLoop), 4);
-}
-
-TEST(DecodeLink, BsdLoopbackIpv6Family) {
-  const auto frame = concat(from_hex("1e000000"), ip_packet());
-  const auto d = dec(frame, LinkType::kNull);
-  EXPECT_EQ(d.not_decoded, NotDecoded::kIpv6);
-  EXPECT_FALSE(d.malformed());
-}
-
-TEST(DecodeLink, EthernetIpv6IsRecognisedNotFlagged) {
-  auto f = from_hex(test::kUdpFrame);
-  f[12] = 0x86;
-  f[13] = 0xdd;
-  const auto d = dec(f, LinkType::kEthernet);
-  EXPECT_EQ(d.ethertype, EtherType::kIpv6);
-  EXPECT_EQ(d.not_decoded, NotDecoded::kIpv6);
-  EXPECT_FALSE(d.malformed());
 }
 
 TEST(DecodeLink, QinQTagsAreListedOutermostFirst) {

@@ -13,8 +13,11 @@
 #include "wirestate/wire/error.hpp"
 #include "wirestate/wire/ethernet.hpp"
 #include "wirestate/wire/icmp.hpp"
+#include "wirestate/wire/icmpv6.hpp"
 #include "wirestate/wire/ipv4.hpp"
+#include "wirestate/wire/ipv6.hpp"
 #include "wirestate/wire/link_type.hpp"
+#include "wirestate/wire/ndp.hpp"
 #include "wirestate/wire/tcp.hpp"
 #include "wirestate/wire/udp.hpp"
 
@@ -54,15 +57,14 @@ class Malformations {
 // Why decoding stopped before a transport layer, when it is not a malformation.
 enum class NotDecoded : std::uint8_t {
   kNone,                 // decoded down to the transport payload (or ARP)
-  kIpv6,                 // IPv6 (ethertype 0x86dd, raw version 6, AF_INET6): recognised, not decoded
   kOtherEthertype,       // an EtherType / LLC / address family wirestate does not decode
-  kOtherIpProtocol,      // IPv4 carrying a protocol other than ICMP, TCP, UDP
-  kFragment,             // a non-first IPv4 fragment: no transport header in it
+  kOtherIpProtocol,      // IPv4 or IPv6 carrying a protocol other than ICMP(v6), TCP, UDP
+                         // (IPv6: also ESP and No Next Header, where the chain ends)
+  kFragment,             // a non-first IPv4 or IPv6 fragment: no transport header in it
   kUnsupportedLinkType,  // a link type decode() does not know (also flagged as malformation)
 };
 
-// "none", "ipv6_not_decoded", "other_ethertype", "other_ip_protocol", "fragment",
-// "unsupported_link_type".
+// "none", "other_ethertype", "other_ip_protocol", "fragment", "unsupported_link_type".
 std::string_view to_string(NotDecoded n) noexcept;
 
 // One VLAN tag as found on the wire.
@@ -83,6 +85,15 @@ struct SllHeader {
   net::Bytes address;                // link-layer address (at most 8 bytes)
 };
 
+// The IPv6 extension headers of one packet, in order (at most the walker's bound).
+struct Ipv6Chain {
+  std::array<std::uint8_t, Ipv6ExtensionWalker::kMaxHeaders> types{};   // Next Header values
+  std::array<std::uint16_t, Ipv6ExtensionWalker::kMaxHeaders> offsets{};  // frame offsets
+  std::uint8_t count = 0;
+  std::uint8_t upper_protocol = 0;        // where the chain ended (TCP, UDP, ICMPv6, ...)
+  std::optional<Ipv6Fragment> fragment;   // the fragment header, if any
+};
+
 // Everything decode() found in one frame. Views point into the frame passed to decode().
 struct DecodedPacket {
   LinkType link = LinkType::kEthernet;
@@ -100,13 +111,17 @@ struct DecodedPacket {
 
   std::optional<ArpView> arp;
   std::optional<Ipv4View> ipv4;
+  std::optional<Ipv6View> ipv6;
+  Ipv6Chain ipv6_chain;                   // meaningful when ipv6 is set
   std::optional<TcpView> tcp;
   std::optional<UdpView> udp;
   std::optional<IcmpView> icmp;
-  net::Bytes payload;                     // transport payload (TCP/UDP data, ICMP data)
+  std::optional<Icmpv6View> icmpv6;
+  std::optional<NdpView> ndp;             // an ICMPv6 NDP message (types 133-137)
+  net::Bytes payload;                     // transport payload (TCP/UDP data, ICMP(v6) data)
 
-  std::size_t network_offset = 0;         // frame offset of the ARP / IPv4 header
-  std::size_t transport_offset = 0;       // frame offset of the TCP / UDP / ICMP header
+  std::size_t network_offset = 0;         // frame offset of the ARP / IPv4 / IPv6 header
+  std::size_t transport_offset = 0;       // frame offset of the TCP / UDP / ICMP(v6) header
   ChecksumStatus ipv4_checksum = ChecksumStatus::kUnverified;
   ChecksumStatus transport_checksum = ChecksumStatus::kUnverified;
 
@@ -119,7 +134,7 @@ struct DecodedPacket {
 
 // What decode() does beyond parsing.
 struct DecodeOptions {
-  bool verify_checksums = true;  // IPv4 header, TCP, UDP, ICMP checksums
+  bool verify_checksums = true;  // IPv4 header, TCP, UDP, ICMP, ICMPv6 checksums
 };
 
 // Decodes frame (the captured bytes) of the given link type; wire_len is the original

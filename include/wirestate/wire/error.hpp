@@ -11,7 +11,7 @@ namespace wirestate::wire {
 // the malformation's name in JSON output and traces); never renumber, only append.
 enum class Error : std::uint8_t {
   kTruncated,               // fewer bytes than the header or a length field needs
-  kBadVersion,              // IPv4 version nibble is not 4
+  kBadVersion,              // IPv4 version nibble is not 4 (IPv6: not 6)
   kBadHeaderLength,         // IPv4 IHL < 5, or beyond the total length
   kBadTotalLength,          // IPv4 total length < header, or beyond the captured bytes
   kTotalLengthZero,         // IPv4 total length 0 (TSO / big TCP): payload taken from the frame
@@ -33,6 +33,8 @@ enum class Error : std::uint8_t {
   kBadUdpLength,            // UDP length < 8, or beyond the IP payload
   kBadIcmpQuote,            // ICMP error whose quoted IPv4 header does not parse
   kUnsupportedLinkType,     // a link type decode() does not know
+  kBadPayloadLength,        // IPv6 payload length beyond the captured bytes
+  kTooManyExtensionHeaders, // an IPv6 extension-header chain longer than its bound
 };
 
 // The stable snake_case name: "truncated", "bad_header_length", "option_length_zero", ...
@@ -51,10 +53,15 @@ enum class Layer : std::uint8_t {
   kTcpOption,
   kUdp,
   kIcmp,
+  kIpv6,
+  kIpv6Extension,  // hop-by-hop, routing, fragment, destination options, AH, ...
+  kIcmpv6,
+  kNdp,            // the fixed part of an NDP message
+  kNdpOption,
 };
 
 // "link", "ethernet", "vlan", "llc", "arp", "ipv4", "ipv4_option", "tcp", "tcp_option",
-// "udp", "icmp".
+// "udp", "icmp", "ipv6", "ipv6_extension", "icmpv6", "ndp", "ndp_option".
 std::string_view to_string(Layer l) noexcept;
 
 // One thing found wrong while decoding a frame.

@@ -16,6 +16,7 @@ enum class LinkType : std::uint16_t {
   kLoop = 108,           // DLT_LOOP: BSD loopback, family in network order
   kLinuxSll = 113,       // DLT_LINUX_SLL: Linux cooked v1 (-i any)
   kIpv4 = 228,           // LINKTYPE_IPV4
+  kIpv6 = 229,           // LINKTYPE_IPV6
   kLinuxSll2 = 276,      // DLT_LINUX_SLL2: Linux cooked v2
 };
 
@@ -27,7 +28,7 @@ constexpr LinkType link_type_from_dlt(int dlt) noexcept {
 // True for the link types decode() understands.
 bool is_supported(LinkType link) noexcept;
 
-// "ethernet", "linux_sll", "linux_sll2", "raw", "ipv4", "null", "loop"; "unknown" otherwise.
+// "ethernet", "linux_sll", "linux_sll2", "raw", "ipv4", "ipv6", "null", "loop"; "unknown" otherwise.
 std::string_view to_string(LinkType link) noexcept;
 
 }  // namespace wirestate::wire
