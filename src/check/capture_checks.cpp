@@ -19,10 +19,8 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
-
 std::string conn_text(const tcp::ConnectionSummary& c) {
-  return fmt::format("{}-{}", endpoint_text(c.client), endpoint_text(c.server));
+  return fmt::format("{}-{}", c.client, c.server);
 }
 
 bool is_final_ok(tcp::State s) { return s == tcp::State::kClosed || s == tcp::State::kTimeWait; }
@@ -44,7 +42,7 @@ const tcp::ConnectionSummary* select(const json& sel, const Observation& seen) {
   }
   const auto text = sel.get<std::string>();
   for (const auto& c : seen.connections) {
-    if (conn_text(c) == text || endpoint_text(c.client) == text || endpoint_text(c.server) == text) return &c;
+    if (conn_text(c) == text || c.client.to_string() == text || c.server.to_string() == text) return &c;
   }
   return nullptr;
 }

@@ -45,8 +45,6 @@ std::string path_text(const std::vector<tcp::State>& path) {
   return s.empty() ? "-" : s;
 }
 
-std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
-
 int run_analyze(const AnalyzeArgs& args) {
   auto reader = io::PcapReader::open(args.file, {.filter = args.filter});
   if (!reader) {
@@ -188,8 +186,8 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
                "packets", "bytes", "duration", "zeek", "history");
   }
   for (const auto& s : conns) {
-    fmt::print(out, "{:>5}  {:<21}  {:<21}  {:>7}  {:>10}  {:>9.6f}s  {:<6}  {}{}\n", s.id, endpoint_text(s.client),
-               endpoint_text(s.server), s.client_to_server.packets + s.server_to_client.packets,
+    fmt::print(out, "{:>5}  {:<21}  {:<21}  {:>7}  {:>10}  {:>9.6f}s  {:<6}  {}{}\n", s.id, s.client,
+               s.server, s.client_to_server.packets + s.server_to_client.packets,
                s.client_to_server.bytes + s.server_to_client.bytes, s.duration().seconds_f(), s.conn_state,
                s.history, s.partial ? "  (partial: capture started mid-connection)" : "");
     fmt::print(out, "       client: {}\n", path_text(s.client_states));
@@ -223,7 +221,7 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
   fmt::print(out, "\nUDP flows: {}\n", flows.size());
   for (const auto& f : flows) {
     fmt::print(out, "{:>5}  {:<21} > {:<21}  {:>5} pkts {:>9} bytes  <  {:>5} pkts {:>9} bytes{}\n", f.id,
-               endpoint_text(f.client), endpoint_text(f.server), f.client_to_server.packets, f.client_to_server.bytes,
+               f.client, f.server, f.client_to_server.packets, f.client_to_server.bytes,
                f.server_to_client.packets, f.server_to_client.bytes,
                f.icmp_unreachable != 0 ? fmt::format("  ({} ICMP unreachable)", f.icmp_unreachable) : "");
   }

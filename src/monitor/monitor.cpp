@@ -29,14 +29,10 @@ Monitor::~Monitor() = default;
 Monitor::Monitor(Monitor&&) noexcept = default;
 Monitor& Monitor::operator=(Monitor&&) noexcept = default;
 
-std::string Monitor::connection_name(const tcp::Endpoint4& client, const tcp::Endpoint4& server) {
-  std::string s = client.ip.to_string();
-  s += ':';
-  s += std::to_string(client.port);
+std::string Monitor::connection_name(const net::Endpoint& client, const net::Endpoint& server) {
+  std::string s = client.to_string();
   s += '-';
-  s += server.ip.to_string();
-  s += ':';
-  s += std::to_string(server.port);
+  s += server.to_string();
   return s;
 }
 

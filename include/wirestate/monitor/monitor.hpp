@@ -108,8 +108,9 @@ class Monitor {
   // The ARP alerts raised so far (at most max_kept_arp_alerts), in order.
   const std::vector<arp::Alert>& arp_alerts() const noexcept { return arp_alerts_; }
 
-  // "10.0.0.1:40000-10.0.0.2:80": the name events use for a connection (client first).
-  static std::string connection_name(const tcp::Endpoint4& client, const tcp::Endpoint4& server);
+  // "10.0.0.1:40000-10.0.0.2:80" or "[2001:db8::1]:40000-[2001:db8::2]:80": the name
+  // events use for a connection (client first).
+  static std::string connection_name(const net::Endpoint& client, const net::Endpoint& server);
 
   const MonitorCounters& counters() const noexcept { return counters_; }
   const IcmpCounters& icmp() const noexcept { return icmp_; }
@@ -123,8 +124,8 @@ class Monitor {
 
  private:
   struct ConnName {
-    tcp::Endpoint4 client;
-    tcp::Endpoint4 server;
+    net::Endpoint client;
+    net::Endpoint server;
     std::string name;
   };
   struct Finished;  // retired summaries, shared with the sinks (stable address)
