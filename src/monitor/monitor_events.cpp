@@ -168,6 +168,9 @@ void Monitor::packet_event(const FrameIn& frame, const wire::DecodedPacket& d, s
   if (d.ipv4) {
     e.from = d.ipv4->src().to_string();
     e.to = d.ipv4->dst().to_string();
+  } else if (d.ipv6) {
+    e.from = d.ipv6->src().to_string();
+    e.to = d.ipv6->dst().to_string();
   } else if (d.ethernet) {
     e.from = d.ethernet->src().to_string();
     e.to = d.ethernet->dst() == net::MacAddr::broadcast() ? "*" : d.ethernet->dst().to_string();

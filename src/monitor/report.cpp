@@ -100,7 +100,7 @@ Json report_json(const Monitor& monitor, const ReportSource& source) {
   for (const auto& [k, n] : c.malformed_by_kind) kinds[k] = n;
   j["malformed_by_kind"] = std::move(kinds);
   j["protocols"] = {{"arp", c.arp}, {"ipv4", c.ipv4}, {"tcp", c.tcp}, {"udp", c.udp},
-                    {"icmp", c.icmp}, {"ipv6", c.ipv6}, {"other", c.other}};
+                    {"icmp", c.icmp}, {"ipv6", c.ipv6}, {"icmpv6", c.icmpv6}, {"other", c.other}};
 
   Json conns = Json::array();
   for (const auto& s : monitor.connections()) conns.push_back(to_json(s));
