@@ -67,6 +67,14 @@ elif case == "unreach":
     d = IPv6(src="2001:db8::1", dst="2001:db8::2") / UDP(sport=5353, dport=9999) / Raw(b"ping")
     err = IPv6(src="2001:db8::2", dst="2001:db8::1") / ICMPv6DestUnreach(code=4) / d
     pkts = [Ether(src=CM, dst=SM) / d, Ether(src=SM, dst=CM) / err]
+elif case == "long":
+    # Addresses of the longest RFC 5952 form (39 characters), for the drawings.
+    C, S = "2001:db8:1234:5678:9abc:def0:1234:5678", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff"
+    def one(frm, flags, seq, ack):
+        c = frm == "C"
+        return Ether(src=CM if c else SM, dst=SM if c else CM) / IPv6(src=C if c else S, dst=S if c else C) / TCP(
+            sport=40000 if c else 80, dport=80 if c else 40000, flags=flags, seq=seq, ack=ack)
+    pkts = [one("C", "S", 100, 0), one("S", "SA", 300, 101), one("C", "A", 101, 301)]
 for i, p in enumerate(pkts):
     p.time = 1700000000 + i / 1000
 wrpcap(sys.argv[1], pkts)
@@ -248,6 +256,38 @@ TEST_F(AnalyzeIpv6, SelectorsWithIpv6AddressesPickTheRightConnection) {
   const auto bad = check(pcap + " --expect " + expect.string());
   EXPECT_EQ(bad.rc, 2) << bad.out;  // not a selector: reported at /expect/0/conn
   EXPECT_NE(bad.out.find("/expect/0/conn"), std::string::npos) << bad.out;
+}
+
+TEST_F(AnalyzeIpv6, LadderEventsAndSvgShowLongIpv6EndpointsWhole) {
+  const auto pcap = capture("long");
+  ASSERT_FALSE(pcap.empty());
+  const std::string client = "2001:db8:1234:5678:9abc:def0:1234:5678";
+  const std::string server = "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff";
+  const std::string name = "[" + client + "]:40000-[" + server + "]:80";
+  const fs::path dir = wirestate::test::scratch_dir();
+  const std::string events = (dir / "events.jsonl").string();
+  const std::string svg = (dir / "ladder.svg").string();
+  const auto o = wirestate::test::run_command(std::string(WIRESTATE_CLI_PATH) + " analyze --ladder --events " +
+                                              events + " --diagram " + svg + " " + pcap);
+  ASSERT_EQ(o.rc, 0) << o.out;
+  // The terminal ladder: both host labels and the connection id whole, not cut at a margin.
+  EXPECT_NE(o.out.find(client), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find(server), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find(name), std::string::npos) << o.out;
+  const std::string drawn = wirestate::test::slurp(svg);
+  EXPECT_NE(drawn.find(">" + client + "<"), std::string::npos);
+  EXPECT_NE(drawn.find(">" + server + "<"), std::string::npos);
+  // The state events name the connection and each side's endpoint in the [v6]:port form.
+  std::ifstream in(events);
+  int states = 0;
+  for (std::string line; std::getline(in, line);) {
+    const auto j = json::parse(line, nullptr, false);
+    if (!j.is_object() || j.value("kind", "") != "tcp_state") continue;
+    ++states;
+    EXPECT_EQ(j["conn"], name) << line;
+    EXPECT_EQ(j["host"], j["side"] == "client" ? "[" + client + "]:40000" : "[" + server + "]:80") << line;
+  }
+  EXPECT_GE(states, 4);  // SYN_SENT, ESTABLISHED, LISTEN/SYN_RECEIVED, ESTABLISHED
 }
 
 }  // namespace
