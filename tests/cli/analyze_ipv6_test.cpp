@@ -24,7 +24,8 @@ using nlohmann::json;
 // The scapy side: every capture is a list of packets one case of this script builds.
 constexpr const char* kScript = R"PY(
 import sys
-from scapy.all import Ether, IPv6, IP, TCP, UDP, Raw, ICMPv6DestUnreach, IPv6ExtHdrFragment, fragment6, wrpcap
+from scapy.all import (Ether, IPv6, IP, TCP, UDP, Raw, ICMPv6DestUnreach, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                       fragment6, wrpcap)
 
 CM, SM = "02:00:00:00:00:01", "02:00:00:00:00:02"
 
@@ -60,6 +61,12 @@ elif case == "frag":
     # 3000 bytes in one segment, cut into fragments of at most 1280 bytes (RFC 8200 §5).
     big = Ether(src=CM, dst=SM) / IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrFragment(id=0x12345678) / TCP(
         sport=40000, dport=80, flags="PA", seq=101, ack=301, window=64240) / Raw(b"x" * 3000)
+    frags = [Ether(src=CM, dst=SM) / f for f in fragment6(big[IPv6], 1280)]
+    pkts = handshake(True) + frags + [seg(True, "S", "A", 301, 3101)]
+elif case == "frag_hbh":
+    # The same behind a hop-by-hop header: the Next Header to fix is the extension header's.
+    big = Ether(src=CM, dst=SM) / IPv6(src="2001:db8::1", dst="2001:db8::2") / IPv6ExtHdrHopByHop() / IPv6ExtHdrFragment(
+        id=0x12345679) / TCP(sport=40000, dport=80, flags="PA", seq=101, ack=301, window=64240) / Raw(b"x" * 3000)
     frags = [Ether(src=CM, dst=SM) / f for f in fragment6(big[IPv6], 1280)]
     pkts = handshake(True) + frags + [seg(True, "S", "A", 301, 3101)]
 elif case == "unreach":
@@ -170,8 +177,10 @@ TEST_F(AnalyzeIpv6, BadChecksumOverThePseudoHeaderMovesNoState) {
   EXPECT_EQ(c["server"]["final"], "ESTABLISHED");
 }
 
-TEST_F(AnalyzeIpv6, FragmentedSegmentIsReassembledIntoItsConnection) {
-  const auto pcap = capture("frag");
+class AnalyzeIpv6Fragments : public AnalyzeIpv6, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(AnalyzeIpv6Fragments, FragmentedSegmentIsReassembledIntoItsConnection) {
+  const auto pcap = capture(GetParam());
   ASSERT_FALSE(pcap.empty());
   const json j = analyze(pcap);
   EXPECT_EQ(j["malformed"], 0) << j["malformed_by_kind"].dump();
@@ -183,6 +192,9 @@ TEST_F(AnalyzeIpv6, FragmentedSegmentIsReassembledIntoItsConnection) {
   EXPECT_EQ(c["client"]["packets"], 3);  // SYN, ACK and the reassembled segment
   EXPECT_EQ(c["anomalies"], json::object()) << c.dump();  // the ACK of 3101 covers all of it
 }
+
+// "frag": the fragment header right after the IPv6 header; "frag_hbh": after a hop-by-hop header.
+INSTANTIATE_TEST_SUITE_P(Chains, AnalyzeIpv6Fragments, ::testing::Values("frag", "frag_hbh"));
 
 TEST_F(AnalyzeIpv6, Icmpv6PortUnreachableIsAttachedToTheUdpFlowItQuotes) {
   const auto pcap = capture("unreach");
