@@ -26,14 +26,18 @@ struct IpLayer {
   net::Bytes payload;          // the transport bytes (cut at the capture)
   std::size_t declared = 0;    // the transport length the IP header declares
   bool first_fragment = false; // the rest of the datagram is in later fragments
+  // RFC 8200 §8.1: with a Routing header not yet consumed, the pseudo-header's destination
+  // is the final one (the routing header's last address), not the IPv6 Destination.
+  std::optional<net::Ipv6Addr> final_dst;
 
+  net::Ipv6Addr v6_dst() const noexcept { return final_dst ? *final_dst : v6->dst(); }
   // The transport checksum over this layer's pseudo-header.
   template <typename View>
   ChecksumStatus tcp_checksum(const View& t) const noexcept {
-    return v4 != nullptr ? t.verify_checksum(v4->src(), v4->dst(), declared) : t.verify_checksum(v6->src(), v6->dst(), declared);
+    return v4 != nullptr ? t.verify_checksum(v4->src(), v4->dst(), declared) : t.verify_checksum(v6->src(), v6_dst(), declared);
   }
   ChecksumStatus udp_checksum(const UdpView& u) const noexcept {
-    return v4 != nullptr ? u.verify_checksum(v4->src(), v4->dst()) : u.verify_checksum(v6->src(), v6->dst());
+    return v4 != nullptr ? u.verify_checksum(v4->src(), v4->dst()) : u.verify_checksum(v6->src(), v6_dst());
   }
 };
 
@@ -256,7 +260,16 @@ class Decoder {
     const std::size_t poff = off + Ipv6View::kHeaderLen;
     Ipv6Chain& chain = out_.ipv6_chain;
     Ipv6ExtensionWalker walker(ip.next_header(), ip.payload());
+    std::optional<net::Ipv6Addr> final_dst;
     for (Ipv6Extension e; walker.next(e);) {
+      // RFC 8200 §4.4 (type 0, RFC 5095; type 2, RFC 6275 §6.4): addresses from byte 8,
+      // the last one the final destination while Segments Left > 0. RFC 8754 §2 (type 4):
+      // Segment List[0], at byte 8, is the final segment.
+      if (e.type == Ipv6NextHeader::kRouting && e.bytes.size() >= 24 && e.bytes[3] != 0) {
+        const std::uint8_t type = e.bytes[2];
+        if (type == 0 || type == 2) final_dst = net::Ipv6Addr::from_bytes(e.bytes.data() + e.bytes.size() - 16);
+        else if (type == 4) final_dst = net::Ipv6Addr::from_bytes(e.bytes.data() + 8);
+      }
       chain.types[chain.count] = e.type;
       chain.offsets[chain.count] = static_cast<std::uint16_t>(poff + e.offset);
       ++chain.count;
@@ -280,7 +293,8 @@ class Decoder {
     const IpLayer l3{.v6 = &ip,
                      .payload = ip.payload().subspan(upper),
                      .declared = declared,
-                     .first_fragment = chain.fragment.has_value() && chain.fragment->more};
+                     .first_fragment = chain.fragment.has_value() && chain.fragment->more,
+                     .final_dst = final_dst};
     switch (chain.upper_protocol) {
       case Ipv6NextHeader::kTcp: return tcp(l3, toff);
       case Ipv6NextHeader::kUdp: return udp(l3, toff);
@@ -378,7 +392,7 @@ class Decoder {
     out_.icmpv6 = i;
     out_.payload = i.data();
     if (verify_ && !ip.first_fragment) {
-      out_.transport_checksum = i.verify_checksum(ip6.src(), ip6.dst(), ip.declared);
+      out_.transport_checksum = i.verify_checksum(ip6.src(), ip.v6_dst(), ip.declared);
       if (out_.transport_checksum == ChecksumStatus::kBad) flag(Layer::kIcmpv6, "checksum", off + 2, Error::kBadChecksum);
     }
     if (i.is_error() && !i.quoted_ipv6() && !out_.truncated) {

@@ -204,19 +204,22 @@ class OracleChecker : public ::testing::Test {
 };
 
 TEST_F(OracleChecker, AStopOnACleanPacketNeedsAnEntry) {
-  const auto ipv6 = capture("public/zeek/icmp/icmp6-ping.pcap");
-  EXPECT_TRUE(fails_with(testing::check_capture(ipv6, allow_list()), "no stops entry allows it"));
-  const auto allowed = allow_list(R"([{"stop": "ipv6_not_decoded", "layers": ["ip"], "why": "IPv6 is not decoded"}])");
-  EXPECT_TRUE(testing::check_capture(ipv6, allowed).failures.empty());
-  // The layers bound what may be lost: tshark's ip.version of an IPv6 packet is in "ip".
-  const auto too_narrow = allow_list(R"([{"stop": "ipv6_not_decoded", "layers": ["tcp"], "why": "IPv6 is not decoded"}])");
-  EXPECT_TRUE(fails_with(testing::check_capture(ipv6, too_narrow), "no stops entry allows it"));
+  // The Arista timestamp EtherType is not decoded: the VLAN tag and IPv4 behind it are lost.
+  const auto arista = capture("public/tcpdump/arista_ether.pcap");
+  EXPECT_TRUE(fails_with(testing::check_capture(arista, allow_list()), "no stops entry allows it"));
+  const auto allowed = allow_list(
+      R"([{"stop": "other_ethertype", "layers": ["ip", "vlan"], "why": "the Arista header is not decoded"}])");
+  EXPECT_TRUE(testing::check_capture(arista, allowed).failures.empty());
+  // The layers bound what may be lost: tshark's IPv4 fields behind the tag are in "ip".
+  const auto too_narrow =
+      allow_list(R"([{"stop": "other_ethertype", "layers": ["vlan"], "why": "the Arista header is not decoded"}])");
+  EXPECT_TRUE(fails_with(testing::check_capture(arista, too_narrow), "no stops entry allows it"));
 }
 
 TEST_F(OracleChecker, AnEntryThatMatchesNothingIsStale) {
   const auto syn = capture("public/zeek/tcp/syn.pcap");
   const auto stale = allow_list(
-      R"([{"capture": "public/zeek/tcp/syn.pcap", "stop": "ipv6_not_decoded", "why": "there is no IPv6 here"}])");
+      R"([{"capture": "public/zeek/tcp/syn.pcap", "stop": "other_ethertype", "why": "there is no other EtherType here"}])");
   EXPECT_TRUE(fails_with(testing::check_capture(syn, stale), "matches nothing: stale"));
 }
 

@@ -92,6 +92,11 @@ inline FieldMap flatten_to_tshark(const nlohmann::ordered_json& packet) {
   }
   detail::flatten(copy, "", out);
   if (!quoted.is_null()) detail::flatten(quoted, "", out);  // second occurrences, after the outer ones
+  // Wireshark's IPv6 dissector also fills ip.version (the field both IP versions share).
+  if (const auto* v6 = find_field(out, "ipv6.version")) {
+    auto& shared = out["ip.version"];
+    shared.insert(shared.end(), v6->begin(), v6->end());
+  }
   return out;
 }
 
