@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "wirestate/net/endpoint.hpp"
 #include "wirestate/print/summary.hpp"
 #include "wirestate/wire/decode.hpp"
 
