@@ -152,7 +152,7 @@ inline SynFloodResult syn_flood(std::uint32_t syns, const monitor::MonitorConfig
                    !server_states.empty() && server_states.back() == tcp::State::kClosed;
   r.legit_transitions = client_states.size() + server_states.size();
   for (const auto& c : m.connections()) {
-    if (c.client.ip == client && c.client.port == 50000) r.legit_summary_kept = true;
+    if (c.client.addr == net::IpAddr(client) && c.client.port == 50000) r.legit_summary_kept = true;
   }
   return r;
 }
@@ -294,7 +294,7 @@ inline FragmentFloodResult fragment_flood(std::uint32_t sets, const monitor::Mon
   r.timeouts = c.timeouts;
   r.reassembled = m.counters().reassembled;
   for (const auto& f : m.udp_flows()) {
-    if (f.client.ip == client && f.client.port == 5353 && f.client_to_server.bytes == data.size()) {
+    if (f.client.addr == net::IpAddr(client) && f.client.port == 5353 && f.client_to_server.bytes == data.size()) {
       r.legit_flow_seen = true;
     }
   }

@@ -19,10 +19,8 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
-
 std::string conn_text(const tcp::ConnectionSummary& c) {
-  return fmt::format("{}-{}", endpoint_text(c.client), endpoint_text(c.server));
+  return fmt::format("{}-{}", c.client, c.server);
 }
 
 bool is_final_ok(tcp::State s) { return s == tcp::State::kClosed || s == tcp::State::kTimeWait; }
@@ -35,16 +33,16 @@ std::optional<tcp::Anomaly> anomaly_named(const std::string& name) {
   return std::nullopt;
 }
 
-// Finds the connection a selector names: an index, "ip:port" (either end) or
-// "ip:port-ip:port" (client first).
+// Finds the connection a selector names: an index or a ConnSelector (the first match).
 const tcp::ConnectionSummary* select(const json& sel, const Observation& seen) {
   if (sel.is_number_unsigned()) {
     const auto i = sel.get<std::size_t>();
     return i < seen.connections.size() ? &seen.connections[i] : nullptr;
   }
-  const auto text = sel.get<std::string>();
+  const auto parsed = ConnSelector::parse(sel.get<std::string>());
+  if (!parsed) return nullptr;
   for (const auto& c : seen.connections) {
-    if (conn_text(c) == text || endpoint_text(c.client) == text || endpoint_text(c.server) == text) return &c;
+    if (parsed->matches(c)) return &c;
   }
   return nullptr;
 }
@@ -68,6 +66,9 @@ std::optional<Problem> check_item(const json& item, const std::string& at) {
   if (kinds != 1) return Problem{at, "expected exactly one of states, final, conn_state, history, bytes, anomalies, alerts, connections"};
   if (item.contains("conn") && !(item["conn"].is_number_unsigned() || item["conn"].is_string())) {
     return Problem{at + "/conn", "expected a connection index (0, 1, ...) or \"ip:port\" or \"ip:port-ip:port\""};
+  }
+  if (item.contains("conn") && item["conn"].is_string()) {
+    if (auto sel = ConnSelector::parse(item["conn"].get<std::string>()); !sel) return Problem{at + "/conn", sel.error()};
   }
   const bool needs_conn = item.contains("states") || item.contains("final") || item.contains("conn_state") ||
                           item.contains("history") || item.contains("bytes");
@@ -263,6 +264,43 @@ std::string preset_claim(const std::string& name) {
 }
 
 }  // namespace
+
+tl::expected<ConnSelector, std::string> ConnSelector::parse(std::string_view text) {
+  static constexpr const char* kExpected =
+      "expected an address (10.0.0.1, 2001:db8::1), an endpoint (10.0.0.1:40000, [2001:db8::1]:40000) or "
+      "client-server endpoints (10.0.0.1:40000-10.0.0.2:80)";
+  ConnSelector s;
+  // No address or endpoint text holds '-': it can only separate the two ends.
+  if (const auto dash = text.find('-'); dash != std::string_view::npos) {
+    auto a = net::Endpoint::parse(text.substr(0, dash));
+    auto b = net::Endpoint::parse(text.substr(dash + 1));
+    if (!a || !b) return tl::unexpected(fmt::format("\"{}\": {}", text, kExpected));
+    s.kind = Kind::kPair;
+    s.client = *a;
+    s.server = *b;
+    return s;
+  }
+  if (auto e = net::Endpoint::parse(text)) {
+    s.kind = Kind::kEndpoint;
+    s.client = *e;
+    return s;
+  }
+  if (auto a = net::IpAddr::parse(text)) {
+    s.kind = Kind::kAddress;
+    s.addr = *a;
+    return s;
+  }
+  return tl::unexpected(fmt::format("\"{}\": {}", text, kExpected));
+}
+
+bool ConnSelector::matches(const tcp::ConnectionSummary& c) const noexcept {
+  switch (kind) {
+    case Kind::kAddress: return c.client.addr == addr || c.server.addr == addr;
+    case Kind::kEndpoint: return c.client == client || c.server == client;
+    case Kind::kPair: return c.client == client && c.server == server;
+  }
+  return false;
+}
 
 const std::vector<std::string>& preset_names() {
   static const std::vector<std::string> kNames = {"handshake", "clean-close", "no-rst", "no-retransmissions",

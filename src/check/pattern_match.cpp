@@ -40,7 +40,7 @@ std::optional<std::uint32_t> PatternMatcher::isn(const Flow& flow) const {
 
 void PatternMatcher::observe(const wire::DecodedPacket& pkt) {
   if (!pkt.ipv4 || !pkt.tcp || !pkt.tcp->flags().syn()) return;
-  const Flow flow{pkt.ipv4->src().value(), pkt.tcp->src_port(), pkt.ipv4->dst().value(), pkt.tcp->dst_port()};
+  const Flow flow{{pkt.ipv4->src(), pkt.tcp->src_port()}, {pkt.ipv4->dst(), pkt.tcp->dst_port()}};
   // The first SYN of a flow fixes its ISN (a retransmitted SYN carries the same one);
   // a later SYN with another number is a new incarnation and replaces it.
   isns_[flow] = pkt.tcp->seq().value();
@@ -104,8 +104,8 @@ bool PatternMatcher::matches(const scenario::PacketPattern& p, const wire::Decod
       if (!pkt.tcp) return false;
       const auto& t = *pkt.tcp;
       if (t.flags().bits != p.flags.bits) return false;
-      const Flow fwd{src_ip->value(), t.src_port(), dst_ip->value(), t.dst_port()};
-      const Flow rev{dst_ip->value(), t.dst_port(), src_ip->value(), t.src_port()};
+      const Flow fwd{{*src_ip, t.src_port()}, {*dst_ip, t.dst_port()}};
+      const Flow rev{{*dst_ip, t.dst_port()}, {*src_ip, t.src_port()}};
       const auto my_isn = isn(fwd);
       const auto peer_isn = isn(rev);
       const std::uint32_t rel_seq = t.seq().value() - my_isn.value_or(0);
@@ -171,8 +171,8 @@ std::string PatternMatcher::describe(const wire::DecodedPacket& pkt) const {
   const std::string dst = name_of(pkt.ipv4->dst());
   if (pkt.tcp) {
     const auto& t = *pkt.tcp;
-    const Flow fwd{pkt.ipv4->src().value(), t.src_port(), pkt.ipv4->dst().value(), t.dst_port()};
-    const Flow rev{pkt.ipv4->dst().value(), t.dst_port(), pkt.ipv4->src().value(), t.src_port()};
+    const Flow fwd{{pkt.ipv4->src(), t.src_port()}, {pkt.ipv4->dst(), t.dst_port()}};
+    const Flow rev{{pkt.ipv4->dst(), t.dst_port()}, {pkt.ipv4->src(), t.src_port()}};
     return fmt::format("{}:{} > {}:{} {} seq {} ack {} win {} length {}", src, t.src_port(), dst, t.dst_port(),
                        wire::tcpdump_flags(t.flags()), t.seq().value() - isn(fwd).value_or(0),
                        t.ack().value() - isn(rev).value_or(0), t.window(), pkt.payload.size());

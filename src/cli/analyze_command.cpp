@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -44,8 +45,6 @@ std::string path_text(const std::vector<tcp::State>& path) {
   }
   return s.empty() ? "-" : s;
 }
-
-std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
 
 int run_analyze(const AnalyzeArgs& args) {
   auto reader = io::PcapReader::open(args.file, {.filter = args.filter});
@@ -183,13 +182,16 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
   fmt::print(out, "\nTCP connections: {}", conns.size());
   if (c.connections_not_kept != 0) fmt::print(out, " (+{} not listed: over the report limit)", c.connections_not_kept);
   fmt::print(out, "\n");
+  // Columns as wide as the longest endpoint ("[2001:db8::1]:40000" is longer than IPv4's 21).
+  std::size_t w = 21;
+  for (const auto& s : conns) w = std::max({w, s.client.to_string().size(), s.server.to_string().size()});
   if (!conns.empty()) {
-    fmt::print(out, "{:>5}  {:<21}  {:<21}  {:>7}  {:>10}  {:>10}  {:<6}  {}\n", "id", "client", "server",
+    fmt::print(out, "{:>5}  {:<{}}  {:<{}}  {:>7}  {:>10}  {:>10}  {:<6}  {}\n", "id", "client", w, "server", w,
                "packets", "bytes", "duration", "zeek", "history");
   }
   for (const auto& s : conns) {
-    fmt::print(out, "{:>5}  {:<21}  {:<21}  {:>7}  {:>10}  {:>9.6f}s  {:<6}  {}{}\n", s.id, endpoint_text(s.client),
-               endpoint_text(s.server), s.client_to_server.packets + s.server_to_client.packets,
+    fmt::print(out, "{:>5}  {:<{}}  {:<{}}  {:>7}  {:>10}  {:>9.6f}s  {:<6}  {}{}\n", s.id, s.client, w,
+               s.server, w, s.client_to_server.packets + s.server_to_client.packets,
                s.client_to_server.bytes + s.server_to_client.bytes, s.duration().seconds_f(), s.conn_state,
                s.history, s.partial ? "  (partial: capture started mid-connection)" : "");
     fmt::print(out, "       client: {}\n", path_text(s.client_states));
@@ -221,9 +223,11 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
 
   const auto flows = mon.udp_flows();
   fmt::print(out, "\nUDP flows: {}\n", flows.size());
+  std::size_t fw = 21;
+  for (const auto& f : flows) fw = std::max({fw, f.client.to_string().size(), f.server.to_string().size()});
   for (const auto& f : flows) {
-    fmt::print(out, "{:>5}  {:<21} > {:<21}  {:>5} pkts {:>9} bytes  <  {:>5} pkts {:>9} bytes{}\n", f.id,
-               endpoint_text(f.client), endpoint_text(f.server), f.client_to_server.packets, f.client_to_server.bytes,
+    fmt::print(out, "{:>5}  {:<{}} > {:<{}}  {:>5} pkts {:>9} bytes  <  {:>5} pkts {:>9} bytes{}\n", f.id,
+               f.client, fw, f.server, fw, f.client_to_server.packets, f.client_to_server.bytes,
                f.server_to_client.packets, f.server_to_client.bytes,
                f.icmp_unreachable != 0 ? fmt::format("  ({} ICMP unreachable)", f.icmp_unreachable) : "");
   }
@@ -242,7 +246,7 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
     for (const auto& [k, n] : c.malformed_by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", k, n);
     fmt::print(out, " ({})", kinds);
   }
-  fmt::print(out, "\nOther: {} IPv6 (not analyzed), {} other\n", c.ipv6, c.other);
+  fmt::print(out, "\nIPv6: {} packets ({} ICMPv6)\nOther: {}\n", c.ipv6, c.icmpv6, c.other);
 }
 
 void add_analyze_command(CLI::App& app) {

@@ -1,8 +1,10 @@
 #include "cli/check_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +29,26 @@ struct CheckArgs {
   std::string target;
   std::vector<std::string> expect;  // files or preset names
   std::string junit;
-  DiagramArgs diagram;
+  DiagramArgs diagram;  // its --conn selectors also choose what is checked
 };
+
+// The --conn values that are connection selectors (addresses, endpoints, pairs; the
+// diagram's other forms, N and :port and names, choose only what is drawn).
+std::vector<check::ConnSelector> selectors(const std::vector<std::string>& conn) {
+  std::vector<check::ConnSelector> out;
+  for (const auto& text : conn) {
+    if (auto sel = check::ConnSelector::parse(text)) out.push_back(*sel);
+  }
+  return out;
+}
+
+// Keeps the connections one of the selectors picks (all when there are none).
+void narrow(check::Observation& seen, const std::vector<check::ConnSelector>& sel) {
+  if (sel.empty()) return;
+  std::erase_if(seen.connections, [&](const tcp::ConnectionSummary& c) {
+    return std::none_of(sel.begin(), sel.end(), [&](const check::ConnSelector& s) { return s.matches(c); });
+  });
+}
 
 bool wants_diagram(const DiagramArgs& d) { return !d.path.empty() || d.ladder == 1; }
 
@@ -88,6 +108,7 @@ int run_check(const CheckArgs& args) {
   std::vector<std::string> presets;
   for (const auto& e : args.expect) (check::is_preset(e) ? presets : files).push_back(e);
   std::vector<check::Verdict> verdicts;
+  const auto sel = selectors(args.diagram.conn);
   if (auto ok = validate(args.diagram); !ok) {
     std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
     return 2;
@@ -119,7 +140,8 @@ int run_check(const CheckArgs& args) {
     }
     if (!files.empty() || presets.empty()) verdicts = check::evaluate(*sc, run);
     if (!presets.empty()) {
-      const auto seen = observe_frames(*run.sim);
+      auto seen = observe_frames(*run.sim);
+      narrow(seen, sel);
       for (const auto& p : presets) verdicts.push_back(check::evaluate_preset(p, seen));
     }
   } else {
@@ -167,7 +189,8 @@ int run_check(const CheckArgs& args) {
       std::fprintf(stderr, "wirestate check: %s\n", problem->message.c_str());
       return 2;
     }
-    const check::Observation seen{m.connections(), m.arp_alerts()};
+    check::Observation seen{m.connections(), m.arp_alerts()};
+    narrow(seen, sel);
     for (const auto& e : loaded) {
       auto v = check::evaluate(e, seen);
       verdicts.insert(verdicts.end(), v.begin(), v.end());

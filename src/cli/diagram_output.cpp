@@ -24,7 +24,8 @@ void add_diagram_options(CLI::App& cmd, DiagramArgs& args) {
   cmd.add_flag("--ladder{1},--no-ladder{0}", args.ladder,
                "draw the ladder in the terminal (default: when stdout is a terminal)");
   cmd.add_option("--conn", args.conn,
-                 "draw only these connections: N (1-based), a name, ip, ip:port or :port");
+                 "draw only these connections: N (1-based), a name, ip, ip:port ([v6]:port) or :port; `check` also "
+                 "checks only those an address, endpoint or client-server pair selects");
 }
 
 tl::expected<void, std::string> validate(const DiagramArgs& args) {

@@ -1,4 +1,4 @@
-// The monitor's packet path: decode, dispatch by protocol, IPv4 reassembly, bookkeeping
+// The monitor's packet path: decode, dispatch by protocol, IPv4/IPv6 reassembly, bookkeeping
 // of finished connections. The mapping to trace::Events is in monitor_events.cpp.
 #include "wirestate/monitor/monitor.hpp"
 
@@ -8,6 +8,17 @@
 #include "wirestate/net/checksum.hpp"
 
 namespace wirestate::monitor {
+
+namespace {
+
+// The upper-layer protocol of a quoted IPv6 packet, past its extension headers.
+std::uint8_t quoted_upper_protocol(const wire::Ipv6View& quoted) noexcept {
+  wire::Ipv6ExtensionWalker walker(quoted.next_header(), quoted.payload());
+  walker.run();
+  return walker.upper_protocol();
+}
+
+}  // namespace
 
 Monitor::Monitor(MonitorConfig config)
     : config_(std::move(config)),
@@ -29,14 +40,10 @@ Monitor::~Monitor() = default;
 Monitor::Monitor(Monitor&&) noexcept = default;
 Monitor& Monitor::operator=(Monitor&&) noexcept = default;
 
-std::string Monitor::connection_name(const tcp::Endpoint4& client, const tcp::Endpoint4& server) {
-  std::string s = client.ip.to_string();
-  s += ':';
-  s += std::to_string(client.port);
+std::string Monitor::connection_name(const net::Endpoint& client, const net::Endpoint& server) {
+  std::string s = client.to_string();
   s += '-';
-  s += server.ip.to_string();
-  s += ':';
-  s += std::to_string(server.port);
+  s += server.to_string();
   return s;
 }
 
@@ -64,9 +71,18 @@ void Monitor::on_decoded(const FrameIn& frame, const wire::DecodedPacket& d, std
     on_arp(frame, d, out);
     return;
   }
+  if (d.ipv6) {
+    ++counters_.ipv6;
+    // RFC 6946 §4: an atomic fragment (offset 0, M clear) is a whole packet.
+    if (d.ipv6_chain.fragment && !d.ipv6_chain.fragment->is_atomic()) {
+      on_fragment6(frame, d, out);
+      return;
+    }
+    on_transport(frame, d, out);
+    return;
+  }
   if (!d.ipv4) {
-    if (d.ipv6) ++counters_.ipv6;  // decoded, not analyzed yet
-    else if (!d.malformed()) ++counters_.other;
+    if (!d.malformed()) ++counters_.other;
     return;
   }
   ++counters_.ipv4;
@@ -81,26 +97,40 @@ void Monitor::on_transport(const FrameIn& frame, const wire::DecodedPacket& d, s
   if (d.tcp) on_tcp(frame, d, out);
   else if (d.udp) on_udp(frame, d);
   else if (d.icmp) on_icmp(d);
+  else if (d.icmpv6) on_icmpv6(d);
   else if (d.not_decoded == wire::NotDecoded::kOtherIpProtocol) ++counters_.other;
 }
 
 void Monitor::on_tcp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
-  const wire::Ipv4View& ip = *d.ipv4;
   const wire::TcpView& t = *d.tcp;
   ++counters_.tcp;
   tcp::ObservedSegment seg;
-  seg.src = ip.src();
-  seg.dst = ip.dst();
   seg.tcp = t.to_repr();
-  // The payload length comes from the IP total length (the capture may be cut short);
-  // with total length 0 (TSO) only the captured bytes are known.
-  if (ip.is_tso()) {
-    seg.payload_len = static_cast<std::uint32_t>(t.payload().size());
+  if (d.ipv4) {
+    const wire::Ipv4View& ip = *d.ipv4;
+    seg.src = ip.src();
+    seg.dst = ip.dst();
+    // The payload length comes from the IP total length (the capture may be cut short);
+    // with total length 0 (TSO) only the captured bytes are known.
+    if (ip.is_tso()) {
+      seg.payload_len = static_cast<std::uint32_t>(t.payload().size());
+    } else {
+      const std::size_t declared = ip.declared_payload_len();
+      seg.payload_len = declared > t.header_len() ? static_cast<std::uint32_t>(declared - t.header_len()) : 0;
+    }
   } else {
-    const std::size_t declared = ip.declared_payload_len();
-    seg.payload_len = declared > t.header_len() ? static_cast<std::uint32_t>(declared - t.header_len()) : 0;
+    const wire::Ipv6View& ip = *d.ipv6;
+    seg.src = ip.src();
+    seg.dst = ip.dst();
+    // RFC 8200 §3: the payload length counts the extension headers before TCP; a
+    // jumbogram (length 0) is known only by its captured bytes.
+    const std::size_t ext = d.transport_offset - d.network_offset - wire::Ipv6View::kHeaderLen;
+    const std::size_t declared = ip.is_jumbo() ? ext + t.header_len() + t.payload().size() : ip.payload_length();
+    const std::size_t before = ext + t.header_len();
+    seg.payload_len = declared > before ? static_cast<std::uint32_t>(declared - before) : 0;
   }
-  // A receiver drops a segment whose TCP (or IP header) checksum fails: no state moves.
+  // A receiver drops a segment whose TCP (or IPv4 header) checksum fails: no state moves.
+  // Over IPv6 the TCP checksum covers the IPv6 pseudo-header (RFC 8200 §8.1).
   seg.checksum_bad = d.transport_checksum == wire::ChecksumStatus::kBad ||
                      d.ipv4_checksum == wire::ChecksumStatus::kBad;
   seg.packet = frame.number;
@@ -115,7 +145,9 @@ void Monitor::on_udp(const FrameIn& frame, const wire::DecodedPacket& d) {
   const std::uint64_t payload = u.length() >= wire::UdpView::kHeaderLen
                                     ? u.length() - wire::UdpView::kHeaderLen
                                     : u.payload().size();
-  udp_.add({d.ipv4->src(), u.src_port()}, {d.ipv4->dst(), u.dst_port()}, payload, frame.number, frame.time);
+  const net::IpAddr src = d.ipv4 ? net::IpAddr(d.ipv4->src()) : net::IpAddr(d.ipv6->src());
+  const net::IpAddr dst = d.ipv4 ? net::IpAddr(d.ipv4->dst()) : net::IpAddr(d.ipv6->dst());
+  udp_.add({src, u.src_port()}, {dst, u.dst_port()}, payload, frame.number, frame.time);
 }
 
 void Monitor::on_icmp(const wire::DecodedPacket& d) {
@@ -140,6 +172,29 @@ void Monitor::on_icmp(const wire::DecodedPacket& d) {
   }
 }
 
+void Monitor::on_icmpv6(const wire::DecodedPacket& d) {
+  ++counters_.icmpv6;
+  const wire::Icmpv6View& m = *d.icmpv6;
+  if (d.transport_checksum == wire::ChecksumStatus::kBad) ++icmp_.bad_checksum;
+  switch (m.type()) {
+    case wire::Icmpv6Type::kEchoRequest: ++icmp_.echo_request; break;
+    case wire::Icmpv6Type::kEchoReply: ++icmp_.echo_reply; break;
+    case wire::Icmpv6Type::kTimeExceeded: ++icmp_.time_exceeded; break;
+    case wire::Icmpv6Type::kDestUnreachable: {
+      ++icmp_.dest_unreachable;
+      // RFC 4443 §3.1: the error quotes the invoking packet; a UDP one names its flow
+      // (the ports are found past the quoted extension headers).
+      const auto quoted = m.quoted_ipv6();
+      const auto ports = m.quoted_ports();
+      if (quoted && ports && quoted_upper_protocol(*quoted) == wire::Ipv6NextHeader::kUdp) {
+        udp_.add_unreachable({quoted->src(), ports->src_port}, {quoted->dst(), ports->dst_port});
+      }
+      break;
+    }
+    default: ++icmp_.other; break;
+  }
+}
+
 void Monitor::on_fragment(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
   const wire::Ipv4View& ip = *d.ipv4;
   // A fragment cut by the snaplen or with a bad header checksum cannot be used.
@@ -156,7 +211,61 @@ void Monitor::on_fragment(const FrameIn& frame, const wire::DecodedPacket& d, st
   on_reassembly_events(result.events, out);
   if (!result.datagram) return;
   ++counters_.reassembled;
-  const ip::Datagram& dg = *result.datagram;
+  on_reassembled(frame, *result.datagram, out);
+}
+
+void Monitor::on_fragment6(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
+  const wire::Ipv6View& ip = *d.ipv6;
+  const wire::Ipv6Chain& chain = d.ipv6_chain;
+  if (ip.is_cut() || ip.is_jumbo()) return;  // RFC 8200 §4.5: a jumbogram is never fragmented
+  // The fragment header's place in the chain, and the Next Header field that names it.
+  std::size_t at = chain.count;
+  for (std::size_t i = 0; i < chain.count; ++i) {
+    if (chain.types[i] == wire::Ipv6NextHeader::kFragment) {
+      at = i;
+      break;
+    }
+  }
+  if (at == chain.count) return;
+  const std::size_t base = d.network_offset;
+  const std::size_t frag_off = chain.offsets[at];
+  const std::size_t end = base + wire::Ipv6View::kHeaderLen + ip.payload_length();
+  if (frag_off < base + wire::Ipv6View::kHeaderLen || frag_off + 8 > end || end > frame.data.size()) return;
+  ++counters_.fragments;
+  // The unfragmentable part (RFC 8200 §4.5), with the Next Header that pointed at the
+  // fragment header set to the fragment header's Next Header.
+  frag_header_.assign(frame.data.begin() + static_cast<std::ptrdiff_t>(base),
+                      frame.data.begin() + static_cast<std::ptrdiff_t>(frag_off));
+  const std::size_t pointer = at == 0 ? 6 : chain.offsets[at - 1] - base;
+  frag_header_[pointer] = chain.fragment->next_header;
+  ip::Fragment f;
+  f.key = {ip.src(), ip.dst(), 0, chain.fragment->identification};
+  f.offset = chain.fragment->offset_bytes();
+  f.more_fragments = chain.fragment->more;
+  f.payload = std::span(frame.data.data() + frag_off + 8, end - frag_off - 8);
+  f.header = frag_header_;
+  f.packet = frame.number;
+  auto result = reassembler_.add(f, frame.time);
+  on_reassembly_events(result.events, out);
+  if (!result.datagram) return;
+  ++counters_.reassembled;
+  on_reassembled(frame, *result.datagram, out);
+}
+
+void Monitor::on_reassembled(const FrameIn& frame, const ip::Datagram& dg, std::vector<trace::Event>& out) {
+  if (dg.key.is_v6()) {
+    // RFC 8200 §4.5: the unfragmentable part (Next Header already fixed), the payload
+    // length of the whole, the fragment header gone.
+    const std::size_t total = dg.header.size() + dg.payload.size();
+    if (dg.header.size() < wire::Ipv6View::kHeaderLen || total - wire::Ipv6View::kHeaderLen > 0xffff) return;
+    datagram_.assign(dg.header.begin(), dg.header.end());
+    datagram_.insert(datagram_.end(), dg.payload.begin(), dg.payload.end());
+    net::store_be16(datagram_.data() + 4, static_cast<std::uint16_t>(total - wire::Ipv6View::kHeaderLen));
+    wire::decode_into(*inner_, datagram_, wire::LinkType::kIpv6, static_cast<std::uint32_t>(total),
+                      {.verify_checksums = config_.verify_checksums});
+    if (inner_->ipv6 && !inner_->ipv6_chain.fragment) on_transport(frame, *inner_, out);
+    return;
+  }
   // Rebuild one unfragmented packet (RFC 791 §3.2: the first fragment's header, total
   // length of the whole, MF and offset cleared) and decode its transport layer.
   const std::size_t total = dg.header.size() + dg.payload.size();

@@ -8,8 +8,6 @@ namespace wirestate::monitor {
 
 namespace {
 
-std::string endpoint_text(const tcp::Endpoint4& e) { return fmt::format("{}:{}", e.ip.to_string(), e.port); }
-
 std::string fragment_name(const ip::FragmentKey& k) {
   return fmt::format("{} > {} id 0x{:04x} proto {}", k.src.to_string(), k.dst.to_string(), k.id, k.protocol);
 }
@@ -21,8 +19,8 @@ void Monitor::on_observer_events(const tcp::ObservedSegment* seg, std::vector<tr
   if (seg != nullptr) {
     for (const auto& ev : obs_events_) {
       if (ev.kind != tcp::ObserverEventKind::kNewConnection) continue;
-      const tcp::Endpoint4 src{seg->src, seg->tcp.src_port};
-      const tcp::Endpoint4 dst{seg->dst, seg->tcp.dst_port};
+      const net::Endpoint src{seg->src, seg->tcp.src_port};
+      const net::Endpoint dst{seg->dst, seg->tcp.dst_port};
       ConnName n;
       n.client = ev.side == tcp::ConnSide::kClient ? src : dst;
       n.server = ev.side == tcp::ConnSide::kClient ? dst : src;
@@ -39,7 +37,7 @@ void Monitor::on_observer_events(const tcp::ObservedSegment* seg, std::vector<tr
         e.conn = conn;
         e.side = std::string(tcp::to_string(ev.side));
         if (it != names_.end()) {
-          e.host = endpoint_text(ev.side == tcp::ConnSide::kClient ? it->second.client : it->second.server);
+          e.host = (ev.side == tcp::ConnSide::kClient ? it->second.client : it->second.server).to_string();
         }
         e.from = ev.from;
         e.to = ev.to;
@@ -170,6 +168,9 @@ void Monitor::packet_event(const FrameIn& frame, const wire::DecodedPacket& d, s
   if (d.ipv4) {
     e.from = d.ipv4->src().to_string();
     e.to = d.ipv4->dst().to_string();
+  } else if (d.ipv6) {
+    e.from = d.ipv6->src().to_string();
+    e.to = d.ipv6->dst().to_string();
   } else if (d.ethernet) {
     e.from = d.ethernet->src().to_string();
     e.to = d.ethernet->dst() == net::MacAddr::broadcast() ? "*" : d.ethernet->dst().to_string();

@@ -14,9 +14,9 @@ Json states_json(const std::vector<tcp::State>& path) {
   return j;
 }
 
-Json side_json(const tcp::Endpoint4& e, const std::vector<tcp::State>& path, const tcp::DirectionStats& sent) {
+Json side_json(const net::Endpoint& e, const std::vector<tcp::State>& path, const tcp::DirectionStats& sent) {
   Json j;
-  j["ip"] = e.ip.to_string();
+  j["ip"] = e.addr.to_string();
   j["port"] = e.port;
   j["states"] = states_json(path);
   j["final"] = path.empty() ? Json(nullptr) : Json(std::string(tcp::to_string(path.back())));
@@ -59,9 +59,9 @@ Json to_json(const tcp::ConnectionSummary& c) {
 Json to_json(const UdpFlow& f) {
   Json j;
   j["id"] = f.id;
-  j["client"] = {{"ip", f.client.ip.to_string()}, {"port", f.client.port},
+  j["client"] = {{"ip", f.client.addr.to_string()}, {"port", f.client.port},
                  {"packets", f.client_to_server.packets}, {"bytes", f.client_to_server.bytes}};
-  j["server"] = {{"ip", f.server.ip.to_string()}, {"port", f.server.port},
+  j["server"] = {{"ip", f.server.addr.to_string()}, {"port", f.server.port},
                  {"packets", f.server_to_client.packets}, {"bytes", f.server_to_client.bytes}};
   j["packets"] = f.client_to_server.packets + f.server_to_client.packets;
   j["bytes"] = f.client_to_server.bytes + f.server_to_client.bytes;
@@ -100,7 +100,7 @@ Json report_json(const Monitor& monitor, const ReportSource& source) {
   for (const auto& [k, n] : c.malformed_by_kind) kinds[k] = n;
   j["malformed_by_kind"] = std::move(kinds);
   j["protocols"] = {{"arp", c.arp}, {"ipv4", c.ipv4}, {"tcp", c.tcp}, {"udp", c.udp},
-                    {"icmp", c.icmp}, {"ipv6", c.ipv6}, {"other", c.other}};
+                    {"icmp", c.icmp}, {"ipv6", c.ipv6}, {"icmpv6", c.icmpv6}, {"other", c.other}};
 
   Json conns = Json::array();
   for (const auto& s : monitor.connections()) conns.push_back(to_json(s));

@@ -4,29 +4,11 @@
 
 namespace wirestate::monitor {
 
-namespace {
-
-std::uint64_t pack(tcp::Endpoint4 e) noexcept {
-  return (static_cast<std::uint64_t>(e.ip.value()) << 16) | e.port;
-}
-
-}  // namespace
-
-std::size_t UdpFlowTable::KeyHash::operator()(const Key& k) const noexcept {
-  return std::hash<std::uint64_t>{}(k.a * 0x9e3779b97f4a7c15ULL ^ k.b);
-}
-
-UdpFlowTable::Key UdpFlowTable::key_of(tcp::Endpoint4 x, tcp::Endpoint4 y) noexcept {
-  const auto px = pack(x);
-  const auto py = pack(y);
-  return px <= py ? Key{px, py} : Key{py, px};
-}
-
 UdpFlowTable::UdpFlowTable(std::size_t max_flows) : max_flows_(std::max<std::size_t>(max_flows, 1)) {}
 
-void UdpFlowTable::add(tcp::Endpoint4 src, tcp::Endpoint4 dst, std::uint64_t payload,
+void UdpFlowTable::add(const net::Endpoint& src, const net::Endpoint& dst, std::uint64_t payload,
                        std::uint64_t packet, net::Time time) {
-  const Key key = key_of(src, dst);
+  const Key key{src, dst};
   auto it = index_.find(key);
   if (it == index_.end()) {
     if (index_.size() >= max_flows_) {
@@ -55,8 +37,8 @@ void UdpFlowTable::add(tcp::Endpoint4 src, tcp::Endpoint4 dst, std::uint64_t pay
   f.last_packet = packet;
 }
 
-bool UdpFlowTable::add_unreachable(tcp::Endpoint4 src, tcp::Endpoint4 dst) {
-  auto it = index_.find(key_of(src, dst));
+bool UdpFlowTable::add_unreachable(const net::Endpoint& src, const net::Endpoint& dst) {
+  auto it = index_.find(Key{src, dst});
   if (it == index_.end()) return false;
   ++it->second.flow.icmp_unreachable;
   return true;

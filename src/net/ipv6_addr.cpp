@@ -122,10 +122,3 @@ void Ipv6Addr::write_to(std::uint8_t* p) const noexcept { std::memcpy(p, bytes_.
 
 }  // namespace wirestate::net
 
-std::size_t std::hash<wirestate::net::Ipv6Addr>::operator()(const wirestate::net::Ipv6Addr& a) const noexcept {
-  // FNV-1a over the bytes, then a final mix: cheap and spreads the low bits hash tables use.
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::uint8_t b : a.bytes()) h = (h ^ b) * 0x100000001b3ULL;
-  h ^= h >> 32;
-  return static_cast<std::size_t>(h);
-}

@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "packet_text.hpp"
+#include "wirestate/net/endpoint.hpp"
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 
@@ -26,7 +28,8 @@ struct PacketInfo {
   std::string drop_reason;
   bool malformed = false;
   detail::PacketText text;
-  std::optional<std::uint32_t> src_ip, arp_spa, arp_tpa;
+  std::optional<net::IpAddr> src_ip;
+  std::optional<std::uint32_t> arp_spa, arp_tpa;
   std::string src_mac;
 };
 
@@ -38,21 +41,18 @@ struct Connection {
   std::string name;        // a scenario's name for it ("c"), else ""
 };
 
-std::optional<std::uint32_t> parse_ip(std::string_view s) {
-  auto ip = net::Ipv4Addr::parse(s);
+std::optional<net::IpAddr> parse_ip(std::string_view s) {
+  auto ip = net::IpAddr::parse(s);
   if (!ip) return std::nullopt;
-  return ip->value();
+  return *ip;
 }
 
-// "10.0.0.1:32768" -> ("10.0.0.1", 32768); anything else -> (s, 0).
+// "10.0.0.1:32768" -> ("10.0.0.1", 32768), "[2001:db8::1]:80" -> ("2001:db8::1", 80);
+// anything else -> (s, 0).
 std::pair<std::string, std::uint16_t> split_endpoint(const std::string& s) {
-  const auto colon = s.rfind(':');
-  if (colon == std::string::npos || !parse_ip(s.substr(0, colon))) return {s, 0};
-  const std::string port = s.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return {s, 0};
-  const unsigned long v = std::stoul(port);
-  if (v > 65535) return {s, 0};
-  return {s.substr(0, colon), static_cast<std::uint16_t>(v)};
+  const auto e = net::Endpoint::parse(s);
+  if (!e) return {s, 0};
+  return {e->addr.to_string(), e->port};
 }
 
 // The selector grammar of LadderOptions::select.
@@ -167,7 +167,8 @@ class Builder {
                                         static_cast<std::uint32_t>(frame.bytes.size()));
       info.text = detail::describe(frame, decoded, tracker, names, origin_);
       if (info.text.label.empty()) info.text.label = info.summary;
-      if (decoded.ipv4) info.src_ip = decoded.ipv4->src().value();
+      if (decoded.ipv4) info.src_ip = net::IpAddr(decoded.ipv4->src());
+      else if (decoded.ipv6) info.src_ip = net::IpAddr(decoded.ipv6->src());
       if (decoded.ethernet) info.src_mac = decoded.ethernet->src().to_string();
       if (decoded.arp && decoded.arp->is_ethernet_ipv4() && decoded.arp->addresses_present()) {
         info.arp_spa = net::Ipv4Addr::from_bytes(decoded.arp->sender_proto().data()).value();
@@ -176,7 +177,7 @@ class Builder {
       if (decoded.malformed()) info.malformed = true;
       // Captures name a frame's ends by MAC for ARP and by IPv4 address for IP: a MAC
       // that sent IPv4 is drawn on that address's lifeline.
-      if (info.src_ip && !info.src_mac.empty()) mac_ip_.emplace(info.src_mac, net::Ipv4Addr(*info.src_ip).to_string());
+      if (info.src_ip && !info.src_mac.empty()) mac_ip_.emplace(info.src_mac, info.src_ip->to_string());
     }
   }
 
@@ -211,7 +212,7 @@ class Builder {
 
   Section section_for(const std::vector<std::size_t>& chosen, const std::string& title) {
     std::set<std::size_t> take;
-    std::set<std::uint32_t> ips;
+    std::set<net::IpAddr> ips;
     std::set<std::string> ids;
     for (std::size_t ci : chosen) {
       const auto& c = conns_[ci];
@@ -223,7 +224,8 @@ class Builder {
     if (options_.arp)
       for (std::size_t i = 0; i < packets_.size(); ++i) {
         const auto& p = packets_[i];
-        if ((p.arp_spa && ips.count(*p.arp_spa)) || (p.arp_tpa && ips.count(*p.arp_tpa))) take.insert(i);
+        if ((p.arp_spa && ips.count(net::Ipv4Addr(*p.arp_spa))) || (p.arp_tpa && ips.count(net::Ipv4Addr(*p.arp_tpa))))
+          take.insert(i);
       }
     std::vector<std::string> first;
     if (chosen.size() == 1) first = {conns_[chosen[0]].client_ip, conns_[chosen[0]].server_ip};
@@ -281,7 +283,7 @@ class Builder {
       a.malformed = p.malformed;
       a.conn = p.text.conn;
       Lifeline& sender = sec.lifelines[a.from];
-      if (sender.ip.empty() && p.src_ip) sender.ip = net::Ipv4Addr(*p.src_ip).to_string();
+      if (sender.ip.empty() && p.src_ip) sender.ip = p.src_ip->to_string();
       if (sender.mac.empty() && !p.src_mac.empty())
         sender.mac = p.src_mac;
       arrow_of[p.number] = sec.arrows.size();

@@ -10,8 +10,6 @@ namespace wirestate::render::detail {
 
 namespace {
 
-std::string ip_text(std::uint32_t ip) { return net::Ipv4Addr(ip).to_string(); }
-
 std::string status_text(wire::ChecksumStatus s) {
   switch (s) {
     case wire::ChecksumStatus::kGood: return "good";
@@ -104,9 +102,10 @@ std::size_t utf8_at(net::Bytes s, std::size_t i, std::uint32_t& cp) {
 
 void describe_tcp(const FrameBytes& frame, const wire::DecodedPacket& p, TcpTracker& tracker,
                   ConnNames& conns, PacketText& out) {
-  const auto& ip = *p.ipv4;
   const auto& tcp = *p.tcp;
-  const Flow flow{ip.src().value(), tcp.src_port(), ip.dst().value(), tcp.dst_port()};
+  const net::IpAddr src = p.ipv4 ? net::IpAddr(p.ipv4->src()) : net::IpAddr(p.ipv6->src());
+  const net::IpAddr dst = p.ipv4 ? net::IpAddr(p.ipv4->dst()) : net::IpAddr(p.ipv6->dst());
+  const Flow flow = Flow::of({src, tcp.src_port()}, {dst, tcp.dst_port()});
   const auto flags = tcp.flags();
   const auto seen = tracker.observe(flow, tcp, p.payload.size());
   out.kind = ArrowKind::kTcp;
@@ -200,16 +199,13 @@ TcpTracker::Seen TcpTracker::observe(const Flow& flow, const wire::TcpView& tcp,
 }
 
 std::string ConnNames::name(const Flow& flow, bool pure_syn) {
-  if (auto it = names_.find(flow); it != names_.end() && !pure_syn) return it->second;
-  const std::string n = endpoint_text(flow.src_ip, flow.src_port) + "-" + endpoint_text(flow.dst_ip, flow.dst_port);
-  if (auto it = names_.find(flow); it != names_.end() && it->second == n) return n;
-  if (names_.size() + 2 > 2 * TcpTracker::kMaxFlows) return n;
-  names_[flow] = n;
-  names_[flow.reversed()] = n;
+  if (auto it = names_.find(flow.key); it != names_.end() && !pure_syn) return it->second;
+  std::string n = fmt::format("{}-{}", flow.src(), flow.dst());
+  if (auto it = names_.find(flow.key); it != names_.end() && it->second == n) return n;
+  if (names_.size() + 1 > TcpTracker::kMaxFlows) return n;
+  names_[flow.key] = n;
   return n;
 }
-
-std::string endpoint_text(std::uint32_t ip, std::uint16_t port) { return fmt::format("{}:{}", ip_text(ip), port); }
 
 std::string payload_preview(net::Bytes payload, std::size_t max_chars) {
   if (payload.empty()) return "";
@@ -248,11 +244,21 @@ PacketText describe(const FrameBytes& frame, const wire::DecodedPacket& p, TcpTr
     head += fmt::format("    TTL: {}, Protocol: {}, Checksum: 0x{:04x} [{}]\n", ip.ttl(), ip.protocol(), ip.checksum(),
                         status_text(p.ipv4_checksum));
   }
-  if (p.tcp && p.ipv4) {
+  if (p.ipv6) {
+    const auto& ip = *p.ipv6;
+    head += fmt::format("Internet Protocol Version 6, Src: {}, Dst: {}\n", ip.src().to_string(), ip.dst().to_string());
+    head += fmt::format("    Payload length: {}, Next header: {}, Hop limit: {}, Flow label: 0x{:05x}\n",
+                        ip.payload_length(), ip.next_header(), ip.hop_limit(), ip.flow_label());
+    if (p.ipv6_chain.fragment)
+      head += fmt::format("    Fragment: offset {}, More: {}, ID: 0x{:08x}\n", p.ipv6_chain.fragment->offset_bytes(),
+                          p.ipv6_chain.fragment->more ? "yes" : "no", p.ipv6_chain.fragment->identification);
+  }
+  const bool ip_layer = p.ipv4 || p.ipv6;
+  if (p.tcp && ip_layer) {
     describe_tcp(frame, p, tcp, conns, out);
   } else if (p.arp) {
     describe_arp(p, out);
-  } else if (p.udp && p.ipv4) {
+  } else if (p.udp && ip_layer) {
     out.kind = ArrowKind::kUdp;
     out.label = fmt::format("UDP {} > {} len {}", p.udp->src_port(), p.udp->dst_port(), p.payload.size());
     out.preview = payload_preview(p.payload, 24);
@@ -269,6 +275,17 @@ PacketText describe(const FrameBytes& frame, const wire::DecodedPacket& p, TcpTr
       out.label = fmt::format("ICMP type {} code {}", icmp.type(), icmp.code());
     out.detail = fmt::format("Internet Control Message Protocol, Type: {}, Code: {}, Checksum: 0x{:04x} [{}]\n",
                              icmp.type(), icmp.code(), icmp.checksum(), status_text(p.transport_checksum));
+  } else if (p.icmpv6 && p.ipv6) {
+    out.kind = ArrowKind::kIcmp;
+    const auto& m = *p.icmpv6;
+    if (m.is_echo())
+      out.label = fmt::format("ICMPv6 echo {} id {} seq {}", m.type() == wire::Icmpv6Type::kEchoRequest ? "request" : "reply",
+                              m.echo_id(), m.echo_seq());
+    else
+      out.label = fmt::format("ICMPv6 {} code {}", wire::icmpv6_type_name(m.type()), m.code());
+    out.detail = fmt::format("Internet Control Message Protocol v6, Type: {} ({}), Code: {}, Checksum: 0x{:04x} [{}]\n",
+                             m.type(), wire::icmpv6_type_name(m.type()), m.code(), m.checksum(),
+                             status_text(p.transport_checksum));
   }
   std::string tail;
   if (!p.payload.empty()) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <tuple>
 
+#include "wirestate/net/flow_key.hpp"
+
 #include "wirestate/render/ladder.hpp"
 #include "wirestate/wire/decode.hpp"
 
@@ -17,14 +19,22 @@ namespace wirestate::render::detail {
 // "F.", "R.", "."; "none" when no flag is set.
 std::string tcp_flags_text(wire::TcpFlags flags);
 
-// One direction of a TCP connection.
+// One direction of a TCP connection (either address family): its key and which way.
 struct Flow {
-  std::uint32_t src_ip = 0;
-  std::uint16_t src_port = 0;
-  std::uint32_t dst_ip = 0;
-  std::uint16_t dst_port = 0;
+  net::FlowKey key;
+  net::FlowDirection dir = net::FlowDirection::kLowToHigh;
+
+  // The direction from src to dst.
+  static Flow of(const net::Endpoint& src, const net::Endpoint& dst) {
+    const net::FlowKey k{src, dst};
+    return {k, k.direction_from(src)};
+  }
+  const net::Endpoint& src() const { return dir == net::FlowDirection::kLowToHigh ? key.low() : key.high(); }
+  const net::Endpoint& dst() const { return dir == net::FlowDirection::kLowToHigh ? key.high() : key.low(); }
+  Flow reversed() const {
+    return {key, dir == net::FlowDirection::kLowToHigh ? net::FlowDirection::kHighToLow : net::FlowDirection::kLowToHigh};
+  }
   auto operator<=>(const Flow&) const = default;
-  Flow reversed() const { return {dst_ip, dst_port, src_ip, src_port}; }
 };
 
 // Per direction: the base for relative numbers and the highest sequence end sent, for
@@ -68,16 +78,13 @@ class ConnNames {
   std::string name(const Flow& flow, bool pure_syn);
 
  private:
-  std::map<Flow, std::string> names_;  // both directions
+  std::map<net::FlowKey, std::string> names_;  // one entry per connection
 };
 
 // Labels and the full decode of one frame; the event's summary is used where the frame
 // decodes to nothing the ladder knows.
 PacketText describe(const FrameBytes& frame, const wire::DecodedPacket& packet, TcpTracker& tcp,
                     ConnNames& conns, net::Time origin);
-
-// "ip:port" of one end.
-std::string endpoint_text(std::uint32_t ip, std::uint16_t port);
 
 // At most max_chars characters of printable UTF-8 text in quotes ("\"你好\""), else "".
 std::string payload_preview(net::Bytes payload, std::size_t max_chars);

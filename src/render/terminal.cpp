@@ -131,10 +131,17 @@ class Drawer {
     return l;
   }
 
+  // The title may use the state-name margin on the right too (IPv6 connection ids are long).
   Line title_line() const {
-    Line l(area_);
-    l.put(0, fit("── " + sec_.title + " ──", area_), Color::kHeader);
+    Line l(area_ + 2 * kMargin);
+    l.put(0, fit("── " + sec_.title + " ──", l.width()), Color::kHeader);
     return l;
+  }
+
+  // x where text of width w centred on lifeline i starts, kept inside a line of `width`
+  // (a 39-character IPv6 address is wider than the margin beside the first lifeline).
+  int centred(std::size_t i, int w, int width) const {
+    return std::clamp(x_of(i) - w / 2, 0, std::max(0, width - w));
   }
 
   void emit(const std::string& t, const std::string& number, const Line& line, const std::string& notes) {
@@ -144,15 +151,17 @@ class Drawer {
   }
 
   void header() {
-    Line names(area_), ips(area_);
+    Line names(area_ + 2 * kMargin), ips(area_ + 2 * kMargin);
     bool any_ip = false;
+    const int most = spacing_ ? spacing_ - 2 : 2 * kMargin + 12;  // 40: an IPv6 address whole
     for (std::size_t i = 0; i < sec_.lifelines.size(); ++i) {
       const auto& l = sec_.lifelines[i];
-      const std::string name = fit(l.name, spacing_ ? spacing_ - 2 : 24);
-      names.put(x_of(i) - display_width(name) / 2, name, Color::kHeader);
+      const std::string name = fit(l.name, most);
+      names.put(centred(i, display_width(name), names.width()), name, Color::kHeader);
       if (!l.ip.empty() && l.ip != l.name) {
         any_ip = true;
-        ips.put(x_of(i) - display_width(l.ip) / 2, l.ip, Color::kDim);
+        const std::string ip = fit(l.ip, most);
+        ips.put(centred(i, display_width(ip), ips.width()), ip, Color::kDim);
       }
     }
     emit("", "", names, "");

@@ -250,8 +250,8 @@ class ObserverTap {
     for (const auto& [name, c] : sim_.connections()) {
       const Host* client = const_cast<Simulator&>(sim_).host(c.client);
       if (!client) continue;
-      const tcp::Endpoint4 ours{client->config().ip, c.client_key.local_port};
-      const tcp::Endpoint4 theirs{c.client_key.remote_ip, c.client_key.remote_port};
+      const net::Endpoint ours{client->config().ip, c.client_key.local_port};
+      const net::Endpoint theirs{c.client_key.remote_ip, c.client_key.remote_port};
       if (monitor::Monitor::connection_name(ours, theirs) == monitor_name) flipped[&c] = false;
       else if (monitor::Monitor::connection_name(theirs, ours) == monitor_name) flipped[&c] = true;
       else continue;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "wirestate/net/endpoint.hpp"
 #include "wirestate/print/summary.hpp"
 #include "wirestate/wire/decode.hpp"
 
@@ -15,9 +16,7 @@ constexpr std::uint64_t kIsnSalt = 0x9e3779b97f4a7c15ULL;
 // Frames remembered for matching drops to their numbers (drops follow within one RTT).
 constexpr std::size_t kRecentFrames = 8192;
 
-std::string endpoint_text(net::Ipv4Addr ip, std::uint16_t port) {
-  return fmt::format("{}:{}", ip.to_string(), port);
-}
+std::string endpoint_text(net::Ipv4Addr ip, std::uint16_t port) { return net::Endpoint{ip, port}.to_string(); }
 
 // The summary without tcpdump's time column (the timeline prints its own).
 std::string summarize(std::uint64_t number, net::Time at, const std::vector<std::uint8_t>& bytes) {

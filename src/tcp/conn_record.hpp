@@ -85,8 +85,8 @@ inline constexpr std::uint32_t kNoSlot = 0xffffffffU;
 // One tracked connection. side[0] is the client, side[1] the server.
 struct ConnRecord {
   std::uint64_t id = 0;
-  Endpoint4 client;
-  Endpoint4 server;
+  net::Endpoint client;
+  net::Endpoint server;
   bool partial = false;
   bool handshake_done = false;
   std::array<SideRecord, 2> side;

@@ -11,36 +11,9 @@ namespace wirestate::tcp {
 
 namespace {
 
-// Both directions of a 4-tuple map to one key: the lower endpoint first.
-struct ConnKey {
-  std::uint32_t a_ip = 0;
-  std::uint32_t b_ip = 0;
-  std::uint16_t a_port = 0;
-  std::uint16_t b_port = 0;
-  bool operator==(const ConnKey&) const = default;
-};
-
-struct ConnKeyHash {
-  std::size_t operator()(const ConnKey& k) const noexcept {
-    std::uint64_t h = (std::uint64_t{k.a_ip} << 32) ^ k.b_ip;
-    h ^= ((std::uint64_t{k.a_port} << 16) | k.b_port) * 0x9e3779b97f4a7c15ULL;
-    h ^= h >> 31;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 29;
-    return static_cast<std::size_t>(h);
-  }
-};
-
-ConnKey key_of(const ObservedSegment& seg) {
-  const std::uint64_t s = (std::uint64_t{seg.src.value()} << 16) | seg.tcp.src_port;
-  const std::uint64_t d = (std::uint64_t{seg.dst.value()} << 16) | seg.tcp.dst_port;
-  ConnKey k;
-  if (s <= d) {
-    k = {seg.src.value(), seg.dst.value(), seg.tcp.src_port, seg.tcp.dst_port};
-  } else {
-    k = {seg.dst.value(), seg.src.value(), seg.tcp.dst_port, seg.tcp.src_port};
-  }
-  return k;
+// Both directions of a connection map to one key (net::FlowKey's canonical order).
+net::FlowKey key_of(const ObservedSegment& seg) noexcept {
+  return {net::Endpoint{seg.src, seg.tcp.src_port}, net::Endpoint{seg.dst, seg.tcp.dst_port}};
 }
 
 // An intrusive doubly linked list over table slots, through two members of ConnRecord.
@@ -110,20 +83,13 @@ struct Observer::Table {
   std::vector<ConnRecord> slots;
   std::vector<std::uint32_t> free;
   std::vector<bool> used;
-  std::unordered_map<ConnKey, std::uint32_t, ConnKeyHash> index;
+  std::unordered_map<net::FlowKey, std::uint32_t> index;
   SlotList<&ConnRecord::lru_prev, &ConnRecord::lru_next> lru;          // head: idle longest
   SlotList<&ConnRecord::closed_prev, &ConnRecord::closed_next> closed;  // head: closed first
   SlotList<&ConnRecord::tw_prev, &ConnRecord::tw_next> time_wait;       // head: expires first
   std::uint64_t next_id = 1;
 
-  ConnKey key_of_record(const ConnRecord& c) const {
-    ObservedSegment s;
-    s.src = c.client.ip;
-    s.dst = c.server.ip;
-    s.tcp.src_port = c.client.port;
-    s.tcp.dst_port = c.server.port;
-    return key_of(s);
-  }
+  static net::FlowKey key_of_record(const ConnRecord& c) noexcept { return {c.client, c.server}; }
 };
 
 namespace {
@@ -183,7 +149,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
   advance(seg.time, out);
 
   const auto f = seg.tcp.flags;
-  const ConnKey key = key_of(seg);
+  const net::FlowKey key = key_of(seg);
   auto found = t.index.find(key);
   AnomalySet extra;
 
@@ -208,7 +174,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
 
   if (found != t.index.end() && !seg.checksum_bad && f.syn() && !f.ack() && !f.rst()) {
     const ConnRecord& c = t.slots[found->second];
-    const bool from_client = seg.src == c.client.ip && seg.tcp.src_port == c.client.port;
+    const bool from_client = seg.src == c.client.addr && seg.tcp.src_port == c.client.port;
     const SideRecord& sender = c.side[from_client ? 0 : 1];
     const bool new_isn = sender.syn_seen && seg.tcp.seq != sender.isn;
     if (both_closed(c) || new_isn) {
@@ -244,8 +210,8 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
     ConnRecord& c = t.slots[idx];
     c.id = t.next_id++;
     const bool synack_first = is_first_packet_synack(f);
-    const Endpoint4 src{seg.src, seg.tcp.src_port};
-    const Endpoint4 dst{seg.dst, seg.tcp.dst_port};
+    const net::Endpoint src{seg.src, seg.tcp.src_port};
+    const net::Endpoint dst{seg.dst, seg.tcp.dst_port};
     c.client = synack_first ? dst : src;
     c.server = synack_first ? src : dst;
     sender = synack_first ? 1 : 0;
@@ -269,7 +235,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
   } else {
     idx = found->second;
     const ConnRecord& c = t.slots[idx];
-    sender = (seg.src == c.client.ip && seg.tcp.src_port == c.client.port) ? 0 : 1;
+    sender = (seg.src == c.client.addr && seg.tcp.src_port == c.client.port) ? 0 : 1;
     t.lru.erase(t.slots, idx);
     t.lru.push_back(t.slots, idx);
   }

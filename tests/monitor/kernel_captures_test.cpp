@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kKernel = fs::path(WIRESTATE_SHARED_PCAPS) / "kernel";
 
-std::string fmt_endpoint(const tcp::Endpoint4& e) { return e.ip.to_string() + ":" + std::to_string(e.port); }
+std::string fmt_endpoint(const net::Endpoint& e) { return e.to_string(); }
 
 nlohmann::json sidecar(const std::string& name) {
   std::ifstream in(kKernel / (name + ".json"));
@@ -57,8 +57,8 @@ TEST_P(KernelTcp, StatePathsAndFinalStatesMatchTheSidecar) {
     const auto port = expected["client"]["port"].get<std::uint16_t>();
     const auto it = std::find_if(conns.begin(), conns.end(), [&](const auto& c) { return c.client.port == port; });
     ASSERT_NE(it, conns.end()) << name << ": no connection with client port " << port;
-    EXPECT_EQ(it->client.ip.to_string(), expected["client"]["ip"].get<std::string>());
-    EXPECT_EQ(it->server.ip.to_string(), expected["server"]["ip"].get<std::string>());
+    EXPECT_EQ(it->client.addr.to_string(), expected["client"]["ip"].get<std::string>());
+    EXPECT_EQ(it->server.addr.to_string(), expected["server"]["ip"].get<std::string>());
     EXPECT_EQ(it->server.port, expected["server"]["port"].get<std::uint16_t>());
     const auto& es = expected["expected_states"];
     EXPECT_EQ(names_of(it->client_states), es["client"].get<std::vector<std::string>>()) << name;

@@ -1,8 +1,10 @@
 #pragma once
 // Expectations on what a passive monitor saw (a capture, or a scenario's wire): the
 // expectation file of `wirestate check` for captures, and the named presets usable on any
-// target. Connections are chosen by index (0 = the first seen) or by address:
-// "10.0.0.1:40000" (either end), or "10.0.0.1:40000-10.0.0.2:80" (client first).
+// target. Connections are chosen by index (0 = the first seen) or by a selector (see
+// ConnSelector): an address of either family ("10.0.0.1", "2001:db8::1": either end), an
+// endpoint ("10.0.0.1:40000", "[2001:db8::1]:40000": either end), or both endpoints
+// ("10.0.0.1:40000-10.0.0.2:80", "[2001:db8::1]:40000-[2001:db8::2]:80": client first).
 // State paths are written as in scenarios: from the first state after CLOSED.
 //
 //   {"expect": [
@@ -14,7 +16,9 @@
 //     {"alerts": "none"}, {"alerts": [{"rule": "mac_changed", "ip": "10.77.0.2"}]},
 //     {"connections": 1}
 //   ]}
+#include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <variant>
 #include <vector>
@@ -27,6 +31,21 @@
 #include "wirestate/tcp/observer_types.hpp"
 
 namespace wirestate::check {
+
+// A connection selector, parsed once: compared as typed addresses and endpoints, so
+// "2001:db8:0::1" and "2001:db8::1" select the same host.
+struct ConnSelector {
+  enum class Kind : std::uint8_t { kAddress, kEndpoint, kPair };
+  Kind kind = Kind::kAddress;
+  net::IpAddr addr;      // kAddress
+  net::Endpoint client;  // kEndpoint (either end), kPair (the client)
+  net::Endpoint server;  // kPair
+
+  // "addr", "addr:port" / "[v6]:port", or "endpoint-endpoint"; the error says what was expected.
+  static tl::expected<ConnSelector, std::string> parse(std::string_view text);
+  // True when the connection is the one (or one of those) selected.
+  bool matches(const tcp::ConnectionSummary& c) const noexcept;
+};
 
 // What a monitor saw: the connections (with both sides' paths) and the ARP alerts.
 struct Observation {

@@ -7,9 +7,10 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "wirestate/net/endpoint.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 #include "wirestate/scenario/pattern.hpp"
@@ -36,14 +37,15 @@ class PatternMatcher {
   std::string describe(const wire::DecodedPacket& pkt) const;
 
  private:
-  using Flow = std::tuple<std::uint32_t, std::uint16_t, std::uint32_t, std::uint16_t>;
+  // One direction: (source, destination).
+  using Flow = std::pair<net::Endpoint, net::Endpoint>;
   bool end_matches(const scenario::PatternEnd& end, std::optional<net::Ipv4Addr> ip,
                    std::optional<net::MacAddr> mac, std::optional<std::uint16_t> port) const;
   std::string name_of(net::Ipv4Addr ip) const;
   std::optional<std::uint32_t> isn(const Flow& flow) const;
 
   std::vector<NamedHost> hosts_;
-  std::map<Flow, std::uint32_t> isns_;  // (src ip, src port, dst ip, dst port) -> ISN
+  std::map<Flow, std::uint32_t> isns_;  // (source, destination) -> ISN
 };
 
 }  // namespace wirestate::check

@@ -1,7 +1,8 @@
 #pragma once
 // monitor::Monitor: the passive analyzer behind `analyze`, `capture` and the simulator's
-// observer view. Frames in (capture order); decode -> IPv4 reassembly -> tcp::Observer,
-// arp::SpoofDetector, UDP flows, ICMP counts -> trace::Events out. Malformed frames are
+// observer view. Frames in (capture order); decode -> IPv4/IPv6 reassembly -> tcp::Observer,
+// arp::SpoofDetector, UDP flows, ICMP/ICMPv6 counts -> trace::Events out. Both address
+// families share one connection table and one UDP table (keyed by net::FlowKey). Malformed frames are
 // counted and flagged, never fatal. Every table is bounded (see MonitorConfig).
 #include <array>
 #include <cstddef>
@@ -66,9 +67,10 @@ struct MonitorCounters {
   std::uint64_t tcp = 0;                 // TCP segments given to the observer
   std::uint64_t udp = 0;
   std::uint64_t icmp = 0;
-  std::uint64_t ipv6 = 0;                // recognised, not analyzed
+  std::uint64_t ipv6 = 0;                // IPv6 packets (fragments counted each)
+  std::uint64_t icmpv6 = 0;              // ICMPv6 messages (NDP included)
   std::uint64_t other = 0;               // other EtherTypes / IP protocols / link types
-  std::uint64_t fragments = 0;           // IPv4 fragments given to the reassembler
+  std::uint64_t fragments = 0;           // IPv4 and IPv6 fragments given to the reassembler
   std::uint64_t reassembled = 0;         // datagrams rebuilt from fragments
   std::uint64_t connections_not_kept = 0;  // finished connections beyond max_kept_connections
   std::uint64_t udp_flows_not_kept = 0;
@@ -76,7 +78,8 @@ struct MonitorCounters {
   std::map<std::string, std::uint64_t> malformed_by_kind;  // "ipv4.bad_checksum" -> frames
 };
 
-// ICMP messages by type (RFC 792).
+// ICMP messages by type (RFC 792); ICMPv6 errors (RFC 4443 §3) count as the IPv4 kind
+// they correspond to (destination unreachable, time exceeded), the rest as other.
 struct IcmpCounters {
   std::uint64_t echo_request = 0;
   std::uint64_t echo_reply = 0;
@@ -108,8 +111,9 @@ class Monitor {
   // The ARP alerts raised so far (at most max_kept_arp_alerts), in order.
   const std::vector<arp::Alert>& arp_alerts() const noexcept { return arp_alerts_; }
 
-  // "10.0.0.1:40000-10.0.0.2:80": the name events use for a connection (client first).
-  static std::string connection_name(const tcp::Endpoint4& client, const tcp::Endpoint4& server);
+  // "10.0.0.1:40000-10.0.0.2:80" or "[2001:db8::1]:40000-[2001:db8::2]:80": the name
+  // events use for a connection (client first).
+  static std::string connection_name(const net::Endpoint& client, const net::Endpoint& server);
 
   const MonitorCounters& counters() const noexcept { return counters_; }
   const IcmpCounters& icmp() const noexcept { return icmp_; }
@@ -123,8 +127,8 @@ class Monitor {
 
  private:
   struct ConnName {
-    tcp::Endpoint4 client;
-    tcp::Endpoint4 server;
+    net::Endpoint client;
+    net::Endpoint server;
     std::string name;
   };
   struct Finished;  // retired summaries, shared with the sinks (stable address)
@@ -132,10 +136,13 @@ class Monitor {
   void on_decoded(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
   void on_arp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
   void on_fragment(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
+  void on_fragment6(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
+  void on_reassembled(const FrameIn& frame, const ip::Datagram& dg, std::vector<trace::Event>& out);
   void on_transport(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
   void on_tcp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
   void on_udp(const FrameIn& frame, const wire::DecodedPacket& d);
   void on_icmp(const wire::DecodedPacket& d);
+  void on_icmpv6(const wire::DecodedPacket& d);
   void on_reassembly_events(const std::vector<ip::ReassemblyEvent>& events,
                             std::vector<trace::Event>& out);
   void on_observer_events(const tcp::ObservedSegment* seg, std::vector<trace::Event>& out);
@@ -157,6 +164,7 @@ class Monitor {
   std::unique_ptr<wire::DecodedPacket> decoded_;
   std::unique_ptr<wire::DecodedPacket> inner_;
   std::vector<std::uint8_t> datagram_;
+  std::vector<std::uint8_t> frag_header_;  // an IPv6 unfragmentable part, Next Header fixed
   std::vector<tcp::ObserverEvent> obs_events_;
   std::vector<arp::Alert> alert_scratch_;
   net::Time last_time_;

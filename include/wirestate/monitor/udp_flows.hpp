@@ -8,7 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/endpoint.hpp"
+#include "wirestate/net/flow_key.hpp"
 #include "wirestate/net/time.hpp"
 #include "wirestate/tcp/observer_types.hpp"
 
@@ -17,8 +18,8 @@ namespace wirestate::monitor {
 // One UDP flow. The client is the sender of the first datagram seen.
 struct UdpFlow {
   std::uint64_t id = 0;                  // 1, 2, ... in order of creation
-  tcp::Endpoint4 client;
-  tcp::Endpoint4 server;
+  net::Endpoint client;
+  net::Endpoint server;
   tcp::DirectionStats client_to_server;  // bytes = UDP payload bytes
   tcp::DirectionStats server_to_client;
   std::uint64_t icmp_unreachable = 0;    // ICMP destination-unreachable quoting this flow
@@ -26,6 +27,9 @@ struct UdpFlow {
   net::Time last_seen;
   std::uint64_t first_packet = 0;
   std::uint64_t last_packet = 0;
+
+  // The flow's identity (either order of client and server gives the same key).
+  net::FlowKey key() const noexcept { return {client, server}; }
 };
 
 // The bounded table of UDP flows. When full, the flow idle the longest leaves (handed
@@ -35,11 +39,11 @@ class UdpFlowTable {
   explicit UdpFlowTable(std::size_t max_flows);
 
   // Counts one datagram from src to dst carrying `payload` bytes.
-  void add(tcp::Endpoint4 src, tcp::Endpoint4 dst, std::uint64_t payload, std::uint64_t packet,
+  void add(const net::Endpoint& src, const net::Endpoint& dst, std::uint64_t payload, std::uint64_t packet,
            net::Time time);
   // Counts an ICMP destination-unreachable that quotes a datagram from src to dst;
   // false when no such flow is tracked.
-  bool add_unreachable(tcp::Endpoint4 src, tcp::Endpoint4 dst);
+  bool add_unreachable(const net::Endpoint& src, const net::Endpoint& dst);
 
   // Called with each flow that leaves the table (eviction, or finish()).
   void set_retire_sink(std::function<void(UdpFlow&&)> sink) { sink_ = std::move(sink); }
@@ -53,22 +57,14 @@ class UdpFlowTable {
   std::uint64_t created() const noexcept { return next_id_ - 1; }
 
  private:
-  struct Key {
-    std::uint64_t a;  // lower endpoint (ip << 16 | port)
-    std::uint64_t b;  // higher endpoint
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept;
-  };
+  using Key = net::FlowKey;
   struct Entry {
     UdpFlow flow;
     std::list<Key>::iterator age;
   };
-  static Key key_of(tcp::Endpoint4 x, tcp::Endpoint4 y) noexcept;
 
   std::size_t max_flows_;
-  std::unordered_map<Key, Entry, KeyHash> index_;
+  std::unordered_map<Key, Entry> index_;
   std::list<Key> lru_;  // front: idle the longest
   std::function<void(UdpFlow&&)> sink_;
   std::uint64_t next_id_ = 1;

@@ -19,8 +19,7 @@ class FlowKey {
  public:
   constexpr FlowKey() = default;
   // The key of a packet from src to dst (either order gives the same key).
-  constexpr FlowKey(const Endpoint& src, const Endpoint& dst)
-      : low_(src <= dst ? src : dst), high_(src <= dst ? dst : src) {}
+  constexpr FlowKey(const Endpoint& src, const Endpoint& dst) : FlowKey(src, dst, src <= dst) {}
 
   // The smaller and the larger endpoint (IPv4 before IPv6, then address, then port).
   constexpr const Endpoint& low() const noexcept { return low_; }
@@ -39,6 +38,10 @@ class FlowKey {
   constexpr auto operator<=>(const FlowKey&) const = default;
 
  private:
+  // One comparison per key (it runs for every packet).
+  constexpr FlowKey(const Endpoint& src, const Endpoint& dst, bool in_order)
+      : low_(in_order ? src : dst), high_(in_order ? dst : src) {}
+
   Endpoint low_;
   Endpoint high_;
 };

@@ -9,18 +9,20 @@
 #include <string_view>
 #include <vector>
 
-#include "wirestate/net/ipv4_addr.hpp"
+#include "wirestate/net/endpoint.hpp"
+#include "wirestate/net/flow_key.hpp"
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/time.hpp"
 #include "wirestate/tcp/state.hpp"
 #include "wirestate/wire/tcp_repr.hpp"
 
 namespace wirestate::tcp {
 
-// One TCP segment as captured: the parsed header plus what the IPv4 layer knew. Owned
-// values only, so both the capture decoder and the simulator can build it.
+// One TCP segment as captured: the parsed header plus what the IP layer (either family)
+// knew. Owned values only, so both the capture decoder and the simulator can build it.
 struct ObservedSegment {
-  net::Ipv4Addr src;
-  net::Ipv4Addr dst;
+  net::IpAddr src;
+  net::IpAddr dst;
   wire::TcpRepr tcp;
   std::uint32_t payload_len = 0;   // TCP payload bytes (from the IP total length)
   bool checksum_bad = false;       // the TCP checksum was verified and is wrong
@@ -88,13 +90,6 @@ struct ObserverEvent {
   std::string_view cause;    // a static description ("SYN sent", "FIN received", ...)
 };
 
-// One endpoint (an address and a port).
-struct Endpoint4 {
-  net::Ipv4Addr ip;
-  std::uint16_t port = 0;
-  constexpr bool operator==(const Endpoint4&) const = default;
-};
-
 // Totals of one direction of a connection.
 struct DirectionStats {
   std::uint64_t packets = 0;
@@ -104,8 +99,8 @@ struct DirectionStats {
 // Everything the observer knows about one connection.
 struct ConnectionSummary {
   std::uint64_t id = 0;
-  Endpoint4 client;
-  Endpoint4 server;
+  net::Endpoint client;
+  net::Endpoint server;
   bool partial = false;       // the capture started after the handshake (no SYN seen)
   std::vector<State> client_states;  // the client's path, from the first state it was seen in
   std::vector<State> server_states;  // likewise for the server
@@ -122,6 +117,8 @@ struct ConnectionSummary {
 
   // duration = last_seen - first_seen.
   net::Duration duration() const noexcept { return last_seen - first_seen; }
+  // The connection's identity (either order of client and server gives the same key).
+  net::FlowKey key() const noexcept { return {client, server}; }
   // Count of one anomaly kind.
   std::uint32_t count(Anomaly a) const noexcept { return anomalies[static_cast<std::size_t>(a)]; }
 };

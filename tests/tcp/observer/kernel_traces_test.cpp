@@ -55,7 +55,7 @@ TEST_P(KernelTrace, StatesAndFinalStatesMatchTheSidecar) {
     const auto cip = net::Ipv4Addr::parse(expected["client"]["ip"].get<std::string>()).value();
     const auto cport = expected["client"]["port"].get<std::uint16_t>();
     const auto it = std::find_if(conns.begin(), conns.end(), [&](const ConnectionSummary& c) {
-      return c.client.ip == cip && c.client.port == cport;
+      return c.client.addr == net::IpAddr(cip) && c.client.port == cport;
     });
     ASSERT_NE(it, conns.end()) << name << ": no connection with client port " << cport;
     const auto& es = expected["expected_states"];

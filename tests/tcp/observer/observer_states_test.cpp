@@ -196,7 +196,7 @@ TEST_F(ObserverStates, CaptureStartingMidConnectionIsPartialAndStartsEstablished
   h.feed(segment(C, S, ".", 5001, 7101, 0, 502, 4));
   const auto s = h.summary(1);
   EXPECT_TRUE(s.partial);
-  EXPECT_EQ(s.client.ip, net::Ipv4Addr(10, 0, 0, 2));  // first packet's sender
+  EXPECT_EQ(s.client.addr, net::IpAddr(net::Ipv4Addr(10, 0, 0, 2)));  // first packet's sender
   // The "client" here is the server port's side; it received the first FIN.
   EXPECT_EQ(s.client_states, states({"ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
   EXPECT_EQ(s.server_states, states({"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));

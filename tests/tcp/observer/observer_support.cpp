@@ -10,11 +10,11 @@ namespace wirestate::tcp::testing {
 
 namespace {
 
-Endpoint4 endpoint(std::string_view text) {
-  const auto colon = text.find(':');
-  auto ip = net::Ipv4Addr::parse(text.substr(0, colon));
-  EXPECT_TRUE(ip.has_value()) << text;
-  return {ip.value_or(net::Ipv4Addr()), static_cast<std::uint16_t>(std::atoi(std::string(text.substr(colon + 1)).c_str()))};
+// "10.0.0.1:80" or "[2001:db8::1]:80".
+net::Endpoint endpoint(std::string_view text) {
+  auto e = net::Endpoint::parse(text);
+  EXPECT_TRUE(e.has_value()) << text;
+  return e.value_or(net::Endpoint{});
 }
 
 wire::TcpFlags parse_flags(std::string_view s) {
@@ -45,8 +45,8 @@ ObservedSegment segment(std::string_view from, std::string_view to, std::string_
   ObservedSegment s;
   const auto a = endpoint(from);
   const auto b = endpoint(to);
-  s.src = a.ip;
-  s.dst = b.ip;
+  s.src = a.addr;
+  s.dst = b.addr;
   s.tcp.src_port = a.port;
   s.tcp.dst_port = b.port;
   s.tcp.flags = parse_flags(flags);
