@@ -82,8 +82,8 @@ inline void collect_states(const std::vector<trace::Event>& events, const std::s
                            std::vector<tcp::State>& client, std::vector<tcp::State>& server) {
   for (const auto& e : events) {
     const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
-    if (s == nullptr || s->conn != conn) continue;
-    (s->side == "client" ? client : server).push_back(s->to);
+    if (s == nullptr || s->conn.endpoints_text() != conn) continue;
+    (s->side == net::Side::kClient ? client : server).push_back(s->to);
   }
 }
 
@@ -124,7 +124,7 @@ inline SynFloodResult syn_flood(std::uint32_t syns, const monitor::MonitorConfig
   legit.push_back({at += gap, tcp_frame(kServerIp, client, 80, 50000, si + 1, fin + 1, F::kFin | F::kAck, 0, false)});
   legit.push_back({at += gap, tcp_frame(client, kServerIp, 50000, 80, fin + 1, si + 2, F::kAck, 0, true)});
 
-  const std::string name = monitor::Monitor::connection_name({client, 50000}, {kServerIp, 80});
+  const std::string name = trace::endpoints_text({client, 50000}, {kServerIp, 80});
   std::vector<tcp::State> client_states, server_states;
   std::uint64_t number = 0;
   std::size_t next_legit = 0;

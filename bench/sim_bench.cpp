@@ -30,7 +30,7 @@ void BM_ConcurrentConnections(benchmark::State& state) {
     Simulator sim(1, link);
     Host& client = sim.add_host(host("client", 1, n + 16));
     Host& server = sim.add_host(host("server", 2, n + 16));
-    std::vector<ConnKey> keys(n);
+    std::vector<net::FlowKey> keys(n);
     sim.at(net::Time(), [&](net::Time now) { (void)server.listen(80, now); });
     sim.at(net::Time() + net::Duration::milliseconds(1), [&](net::Time now) {
       for (std::size_t i = 0; i < n; ++i) keys[i] = *client.connect(server.config().ip, 80, 0, now);
@@ -42,14 +42,14 @@ void BM_ConcurrentConnections(benchmark::State& state) {
       for (const auto& k : keys) (void)client.close(k, now);
     });
     sim.at(net::Time() + net::Duration::seconds(3), [&](net::Time now) {
-      for (const auto& k : keys) (void)server.close(ConnKey{80, client.config().ip, k.local_port}, now);
+      for (const auto& k : keys) (void)server.close(k, now);  // one key names both ends
     });
     sim.run(net::Time() + net::Duration::seconds(10));
     frames += sim.frames().size();
     state.counters["connections_closed_ok"] = static_cast<double>(
         std::count_if(sim.events().begin(), sim.events().end(), [](const trace::Event& e) {
           const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
-          return s && s->to == tcp::State::kClosed && s->side.empty();
+          return s && s->to == tcp::State::kClosed && s->origin == trace::Origin::kEndpoint;
         }));
   }
   state.counters["frames_per_run"] = static_cast<double>(frames) / static_cast<double>(state.iterations());

@@ -29,15 +29,6 @@ std::optional<Rule> parse_rule(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-std::string_view to_string(Severity severity) noexcept {
-  switch (severity) {
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kCritical: return "critical";
-  }
-  return "?";
-}
-
 bool MacPrefix::matches(net::MacAddr mac) const noexcept {
   const auto& a = base.octets();
   const auto& b = mac.octets();

@@ -41,6 +41,22 @@ std::string_view to_string(Cause cause) noexcept {
   return "?";
 }
 
+// The enumerator whose to_string() is `name`, walking the enum from its first value to
+// its last.
+template <class Enum>
+std::optional<Enum> parse_by_name(std::string_view name, Enum last) noexcept {
+  for (int i = 0; i <= static_cast<int>(last); ++i) {
+    if (to_string(static_cast<Enum>(i)) == name) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<EntryState> parse_entry_state(std::string_view name) noexcept {
+  return parse_by_name(name, EntryState::kPermanent);
+}
+
+std::optional<Cause> parse_cause(std::string_view name) noexcept { return parse_by_name(name, Cause::kAddressDefended); }
+
 std::string_view to_string(FailReason reason) noexcept {
   switch (reason) {
     case FailReason::kHostUnreachable: return "host unreachable";

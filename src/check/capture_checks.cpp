@@ -221,7 +221,7 @@ Verdict evaluate_item(const json& item, const Observation& seen) {
     for (const auto& a : seen.alerts) if (a.severity != arp::Severity::kInfo) actual.push_back(&a);
     const json specs = item["alerts"].is_array() ? item["alerts"] : json::array();
     auto matches = [](const json& s, const arp::Alert& a) {
-      if (s["rule"].get<std::string>() != arp::to_string(a.rule)) return false;
+      if (arp::parse_rule(s["rule"].get<std::string>()) != a.rule) return false;  // validated: a rule
       if (s.contains("ip") && a.ip != *net::Ipv4Addr::parse(s["ip"].get<std::string>())) return false;
       if (s.contains("mac")) {
         const auto m = *net::MacAddr::parse(s["mac"].get<std::string>());

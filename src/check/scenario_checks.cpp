@@ -12,7 +12,13 @@ namespace {
 
 using scenario::Scenario;
 
-std::string side_name(scenario::Side s) { return std::string(scenario::to_string(s)); }
+std::string side_name(net::Side s) { return std::string(net::to_string(s)); }
+
+// The id a scenario connection name has in the run's table (kUnnamed when it was never
+// opened, which no event carries).
+trace::ConnNameId name_id(const sim::Simulator& sim, const std::string& conn) {
+  return sim.names().find(conn).value_or(trace::kUnnamed);
+}
 
 std::string payload_text(const scenario::Payload& p) {
   switch (p.kind) {
@@ -54,7 +60,7 @@ class Evaluator {
   Verdict operator()(const scenario::ExpectStates& e) {
     Verdict v;
     v.name = fmt::format("{} {} states {}", e.conn, side_name(e.side), to_string(e.states));
-    const auto path = state_path(sim_.events(), e.conn, side_name(e.side), trace::Origin::kEndpoint);
+    const auto path = state_path(sim_.events(), name_id(sim_, e.conn), e.side, trace::Origin::kEndpoint);
     v.pass = path.states == e.states;
     if (!v.pass) {
       std::size_t i = 0;
@@ -73,9 +79,12 @@ class Evaluator {
     v.name = fmt::format("{} {} is {} at {}", e.conn, side_name(e.side), tcp::to_string(e.state),
                          e.at.since_epoch().to_string());
     std::optional<tcp::State> state;
+    const trace::ConnNameId id = name_id(sim_, e.conn);
     for (const auto& ev : sim_.events()) {
       const auto* s = std::get_if<trace::TcpStateEvent>(&ev.body);
-      if (!s || s->conn != e.conn || s->side != side_name(e.side) || s->origin != trace::Origin::kEndpoint) continue;
+      if (!s || id == trace::kUnnamed || s->conn.name != id || s->side != e.side || s->origin != trace::Origin::kEndpoint) {
+        continue;
+      }
       if (ev.time > e.at) {
         if (!state) state = s->from;  // before its first change, a side is in the from-state
         break;
@@ -128,26 +137,28 @@ class Evaluator {
     std::vector<const trace::AlertEvent*> actual;
     for (const auto& ev : sim_.events()) {
       // Informational alerts (new_station) are not alerts in this sense.
-      if (const auto* a = std::get_if<trace::AlertEvent>(&ev.body); a && a->severity != "info") actual.push_back(a);
+      if (const auto* a = std::get_if<trace::AlertEvent>(&ev.body); a && a->severity != trace::Severity::kInfo) {
+        actual.push_back(a);
+      }
     }
     auto spec_matches = [](const scenario::AlertSpec& s, const trace::AlertEvent& a) {
-      if (s.rule != a.rule) return false;
-      if (s.ip && a.ip != s.ip) return false;
+      if (a.rule != s.rule) return false;
+      if (s.ip && a.ip != net::IpAddr(*s.ip)) return false;
       if (s.mac && a.new_mac != s.mac && a.old_mac != s.mac) return false;
       return true;
     };
     std::vector<std::string> names;
-    for (const auto& s : e.alerts) names.push_back(s.rule + (s.ip ? " " + s.ip->to_string() : ""));
+    for (const auto& s : e.alerts) names.push_back(std::string(trace::to_string(s.rule)) + (s.ip ? " " + s.ip->to_string() : ""));
     v.name = e.alerts.empty() ? "no alerts" : fmt::format("alerts [{}]", fmt::join(names, ", "));
     std::vector<std::string> problems;
     for (const auto& s : e.alerts) {
       if (std::none_of(actual.begin(), actual.end(), [&](const auto* a) { return spec_matches(s, *a); })) {
-        problems.push_back(fmt::format("missing {}", s.rule));
+        problems.push_back(fmt::format("missing {}", trace::to_string(s.rule)));
       }
     }
     for (const auto* a : actual) {
       if (std::none_of(e.alerts.begin(), e.alerts.end(), [&](const auto& s) { return spec_matches(s, *a); })) {
-        problems.push_back(fmt::format("unexpected {} ({}, packet #{})", a->rule, a->message, a->packet));
+        problems.push_back(fmt::format("unexpected {} ({}, packet #{})", trace::to_string(a->rule), a->message, a->packet));
         if (v.packet == 0) v.packet = a->packet;
       }
     }
@@ -241,11 +252,11 @@ class Evaluator {
       }
       return out;
     }
-    const sim::NamedConn* c = sim.connection(info.name);
+    const trace::ConnNames::Entry* c = sim.connection(info.name);
     if (!c) return {};
-    const sim::Host* host = sim.host(to == scenario::Side::kClient ? c->client : c->server);
+    const sim::Host* host = sim.host(to == scenario::Side::kClient ? c->client_host : c->server_host);
     if (!host) return {};
-    return host->received(to == scenario::Side::kClient ? c->client_key : c->server_key);
+    return host->received(c->flow);
   }
 
   const Scenario& sc_;
@@ -255,23 +266,14 @@ class Evaluator {
 // TCP segments of named connection `conn` that went onto the wire (the observer's
 // capture point), in either direction; 0 when it was never opened.
 std::uint64_t segments_on_wire(sim::Simulator& sim, const std::string& conn) {
-  const sim::NamedConn* c = sim.connection(conn);
-  const sim::Host* client = c ? sim.host(c->client) : nullptr;
-  if (!client) return 0;
-  const net::Ipv4Addr client_ip = client->config().ip;
-  const std::uint16_t client_port = c->client_key.local_port;
-  const net::Ipv4Addr server_ip = c->client_key.remote_ip;
-  const std::uint16_t server_port = c->client_key.remote_port;
+  const trace::ConnNames::Entry* c = sim.connection(conn);
+  if (!c) return 0;
   std::uint64_t n = 0;
   for (const auto& f : sim.frames()) {
     const auto pkt = wire::decode(*f.bytes, wire::LinkType::kEthernet, static_cast<std::uint32_t>(f.bytes->size()));
     if (!pkt.ipv4 || !pkt.tcp) continue;
-    const net::Ipv4Addr src = pkt.ipv4->src(), dst = pkt.ipv4->dst();
-    const std::uint16_t sport = pkt.tcp->src_port(), dport = pkt.tcp->dst_port();
-    if ((src == client_ip && sport == client_port && dst == server_ip && dport == server_port) ||
-        (src == server_ip && sport == server_port && dst == client_ip && dport == client_port)) {
-      ++n;
-    }
+    const net::FlowKey key({pkt.ipv4->src(), pkt.tcp->src_port()}, {pkt.ipv4->dst(), pkt.tcp->dst_port()});
+    if (key == c->flow) ++n;
   }
   return n;
 }
@@ -284,12 +286,13 @@ std::string to_string(const std::vector<tcp::State>& states) {
   return fmt::format("[{}]", fmt::join(names, ", "));
 }
 
-StatePath state_path(const std::vector<trace::Event>& events, const std::string& conn, const std::string& side,
+StatePath state_path(const std::vector<trace::Event>& events, trace::ConnNameId conn, net::Side side,
                      trace::Origin origin) {
   StatePath p;
+  if (conn == trace::kUnnamed) return p;
   for (const auto& ev : events) {
     const auto* s = std::get_if<trace::TcpStateEvent>(&ev.body);
-    if (!s || s->conn != conn || s->side != side || s->origin != origin) continue;
+    if (!s || s->conn.name != conn || s->side != side || s->origin != origin) continue;
     if (p.states.empty() && s->from != tcp::State::kClosed) {
       p.states.push_back(s->from);
       p.packets.push_back(0);
@@ -311,10 +314,11 @@ StatePath state_path(const std::vector<trace::Event>& events, const std::string&
 //   (its SYN was refused with a RST, or never arrived) and the observer inferred no
 //   state change for it either; they agree, and the verdict says on what;
 // - one path empty: a failure naming the empty side.
-Verdict observer_verdict(const std::vector<trace::Event>& events, const std::string& conn, const std::string& side,
-                         std::uint64_t on_wire) {
-  const auto own = state_path(events, conn, side, trace::Origin::kEndpoint);
-  const auto seen = state_path(events, conn, side, trace::Origin::kObserver);
+Verdict observer_verdict(const std::vector<trace::Event>& events, trace::ConnNameId id, const std::string& conn,
+                         net::Side side_enum, std::uint64_t on_wire) {
+  const auto own = state_path(events, id, side_enum, trace::Origin::kEndpoint);
+  const auto seen = state_path(events, id, side_enum, trace::Origin::kObserver);
+  const std::string_view side = net::to_string(side_enum);
   Verdict v{fmt::format("/observer/{}/{}", conn, side), "", false, "", 0};
   if (on_wire == 0) {
     v.name = fmt::format("observer saw nothing of the {} of {} (no segment of it crossed the wire)", side, conn);
@@ -356,8 +360,8 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const sim::RunResult
   for (const auto& [name, info] : sc.conns) {
     if (info.kind != scenario::ConnKind::kTcp) continue;
     const std::uint64_t on_wire = segments_on_wire(*run.sim, name);
-    for (const char* side : {"client", "server"}) {
-      out.push_back(observer_verdict(run.sim->events(), name, side, on_wire));
+    for (const net::Side side : {net::Side::kClient, net::Side::kServer}) {
+      out.push_back(observer_verdict(run.sim->events(), name_id(*run.sim, name), name, side, on_wire));
     }
   }
   // A step that could not be performed is a failure of the run itself.

@@ -126,14 +126,7 @@ int run_check(const CheckArgs& args) {
     }
     const auto run = sim::run(*sc);
     if (wants_diagram(args.diagram)) {
-      std::vector<render::FrameBytes> frames;
-      for (const auto& f : run.sim->frames()) frames.push_back({f.number, f.time, *f.bytes, wire::LinkType::kEthernet});
-      std::vector<trace::Event> own;
-      for (const auto& e : run.sim->events()) {
-        const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
-        if (!s || s->origin == trace::Origin::kEndpoint) own.push_back(e);
-      }
-      if (auto ok = emit_diagram(args.diagram, own, frames, {.title = sc->name}); !ok) {
+      if (auto ok = emit_run_diagram(args.diagram, run, sc->name); !ok) {
         std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
         return 2;
       }

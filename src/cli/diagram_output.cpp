@@ -54,4 +54,16 @@ tl::expected<void, std::string> emit_diagram(const DiagramArgs& args, const std:
   return {};
 }
 
+tl::expected<void, std::string> emit_run_diagram(const DiagramArgs& args, const sim::RunResult& run,
+                                                 const std::string& title) {
+  std::vector<render::FrameBytes> frames;
+  for (const auto& f : run.sim->frames()) frames.push_back({f.number, f.time, *f.bytes, wire::LinkType::kEthernet});
+  std::vector<trace::Event> own;
+  for (const auto& e : run.sim->events()) {
+    const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
+    if (!s || s->origin == trace::Origin::kEndpoint) own.push_back(e);
+  }
+  return emit_diagram(args, own, frames, {.title = title, .names = &run.sim->names()});
+}
+
 }  // namespace wirestate::cli

@@ -8,6 +8,7 @@
 #include <tl/expected.hpp>
 
 #include "wirestate/render/ladder.hpp"
+#include "wirestate/sim/runner.hpp"
 
 namespace wirestate::cli {
 
@@ -27,5 +28,10 @@ tl::expected<void, std::string> validate(const DiagramArgs& args);
 tl::expected<void, std::string> emit_diagram(const DiagramArgs& args, const std::vector<trace::Event>& events,
                                              const std::vector<render::FrameBytes>& frames,
                                              render::LadderOptions options);
+
+// The diagram of a scenario run: its frames, the endpoints' own states (the observer's
+// agree, or a verdict says not) and the scenario's connection names.
+tl::expected<void, std::string> emit_run_diagram(const DiagramArgs& args, const sim::RunResult& run,
+                                                 const std::string& title);
 
 }  // namespace wirestate::cli

@@ -76,7 +76,9 @@ int run_scenario(const RunArgs& args) {
     for (const auto& e : run.sim->events()) timeline.push_back(&e);
     std::stable_sort(timeline.begin(), timeline.end(),
                      [](const trace::Event* a, const trace::Event* b) { return a->time < b->time; });
-    for (const auto* e : timeline) std::printf("%s\n", trace::timeline_line(*e, net::Time()).c_str());
+    for (const auto* e : timeline) {
+      std::printf("%s\n", trace::timeline_line(*e, net::Time(), &run.sim->names()).c_str());
+    }
   }
   const auto verdicts = check::evaluate(sc, run);
 
@@ -87,7 +89,7 @@ int run_scenario(const RunArgs& args) {
     }
   }
   if (events_out.is_open()) {
-    trace::JsonlWriter writer(events_out);
+    trace::JsonlWriter writer(events_out, &run.sim->names());
     for (const auto& e : run.sim->events()) writer.write(e);
     for (const auto& v : verdicts) {
       writer.write({run.end, trace::VerdictEvent{v.name, v.pass, v.detail}});
@@ -95,15 +97,7 @@ int run_scenario(const RunArgs& args) {
   }
 
   {
-    std::vector<render::FrameBytes> frames;
-    for (const auto& f : run.sim->frames()) frames.push_back({f.number, f.time, *f.bytes, wire::LinkType::kEthernet});
-    // The diagram draws the endpoints' own states (the observer's agree, or a verdict says not).
-    std::vector<trace::Event> own;
-    for (const auto& e : run.sim->events()) {
-      const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
-      if (!s || s->origin == trace::Origin::kEndpoint) own.push_back(e);
-    }
-    auto drawn = emit_diagram(args.diagram, own, frames, {.title = sc.name});
+    auto drawn = emit_run_diagram(args.diagram, run, sc.name);
     if (!drawn) {
       std::fprintf(stderr, "wirestate run: %s\n", drawn.error().c_str());
       return 2;

@@ -40,13 +40,6 @@ Monitor::~Monitor() = default;
 Monitor::Monitor(Monitor&&) noexcept = default;
 Monitor& Monitor::operator=(Monitor&&) noexcept = default;
 
-std::string Monitor::connection_name(const net::Endpoint& client, const net::Endpoint& server) {
-  std::string s = client.to_string();
-  s += '-';
-  s += server.to_string();
-  return s;
-}
-
 void Monitor::on_frame(const FrameIn& frame, std::vector<trace::Event>& out) {
   const std::uint32_t wire_len = frame.wire_len != 0 ? frame.wire_len : static_cast<std::uint32_t>(frame.data.size());
   ++counters_.frames;
@@ -287,7 +280,7 @@ void Monitor::finish(net::Time now, std::vector<trace::Event>& out) {
   if (!obs_events_.empty()) on_observer_events(nullptr, out);
   observer_.finish();
   udp_.finish();
-  names_.clear();
+  conns_.clear();
   sync_counters();
 }
 

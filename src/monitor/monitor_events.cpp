@@ -15,30 +15,28 @@ std::string fragment_name(const ip::FragmentKey& k) {
 }  // namespace
 
 void Monitor::on_observer_events(const tcp::ObservedSegment* seg, std::vector<trace::Event>& out) {
-  // A new connection's name: the observer says which side sent its first packet.
+  // A new connection's client: the observer says which side sent its first packet.
   if (seg != nullptr) {
     for (const auto& ev : obs_events_) {
       if (ev.kind != tcp::ObserverEventKind::kNewConnection) continue;
       const net::Endpoint src{seg->src, seg->tcp.src_port};
       const net::Endpoint dst{seg->dst, seg->tcp.dst_port};
-      ConnName n;
-      n.client = ev.side == tcp::ConnSide::kClient ? src : dst;
-      n.server = ev.side == tcp::ConnSide::kClient ? dst : src;
-      n.name = connection_name(n.client, n.server);
-      names_[ev.connection] = std::move(n);
+      conns_[ev.connection] =
+          trace::ConnRef{net::FlowKey(src, dst), ev.side == net::Side::kClient ? src : dst, trace::kUnnamed};
     }
   }
   for (const auto& ev : obs_events_) {
-    const auto it = names_.find(ev.connection);
-    const std::string conn = it != names_.end() ? it->second.name : fmt::format("#{}", ev.connection);
+    const auto it = conns_.find(ev.connection);
+    // Every connection the observer reports on was announced first; an unknown one is
+    // reported without a connection rather than under a made-up one.
+    const std::optional<trace::ConnRef> conn =
+        it != conns_.end() ? std::optional<trace::ConnRef>(it->second) : std::nullopt;
     switch (ev.kind) {
       case tcp::ObserverEventKind::kTransition: {
+        if (!conn) break;
         trace::TcpStateEvent e;
-        e.conn = conn;
-        e.side = std::string(tcp::to_string(ev.side));
-        if (it != names_.end()) {
-          e.host = (ev.side == tcp::ConnSide::kClient ? it->second.client : it->second.server).to_string();
-        }
+        e.conn = *conn;
+        e.side = ev.side;
         e.from = ev.from;
         e.to = ev.to;
         e.cause = std::string(ev.cause);
@@ -51,7 +49,7 @@ void Monitor::on_observer_events(const tcp::ObservedSegment* seg, std::vector<tr
         trace::AnomalyEvent e;
         e.name = std::string(tcp::to_string(ev.anomaly));
         e.conn = conn;
-        e.detail = fmt::format("sent by the {}", tcp::to_string(ev.side));
+        e.detail = fmt::format("sent by the {}", net::to_string(ev.side));
         e.packet = ev.packet;
         out.push_back({ev.time, std::move(e)});
         break;
@@ -63,12 +61,12 @@ void Monitor::on_observer_events(const tcp::ObservedSegment* seg, std::vector<tr
         e.detail = std::string(ev.cause);
         e.packet = ev.packet;
         out.push_back({ev.time, std::move(e)});
-        if (it != names_.end()) names_.erase(it);
+        if (it != conns_.end()) conns_.erase(it);
         break;
       }
       case tcp::ObserverEventKind::kRetired:
         // Port reuse: the reused_ports anomaly of the new connection reports it.
-        if (it != names_.end()) names_.erase(it);
+        if (it != conns_.end()) conns_.erase(it);
         break;
       case tcp::ObserverEventKind::kNewConnection:
         break;
@@ -103,9 +101,9 @@ void Monitor::on_arp(const FrameIn& frame, const wire::DecodedPacket& d, std::ve
   detector_.observe(f, alert_scratch_);
   for (auto& a : alert_scratch_) {
     trace::AlertEvent e;
-    e.rule = std::string(arp::to_string(a.rule));
-    e.severity = std::string(arp::to_string(a.severity));
-    e.ip = a.ip;
+    e.rule = a.rule;
+    e.severity = a.severity;
+    e.ip = net::IpAddr(a.ip);
     e.old_mac = a.old_mac;
     e.new_mac = a.new_mac;
     e.message = a.message;
@@ -123,9 +121,9 @@ void Monitor::on_reassembly_events(const std::vector<ip::ReassemblyEvent>& event
       // RFC 5722 §4 (and Linux for IPv4): overlapping fragments are an evasion or an
       // attack (teardrop); the whole datagram is dropped and we raise an alert.
       trace::AlertEvent e;
-      e.rule = "ip_fragment_overlap";
-      e.severity = "warning";
-      if (ev.key.src.is_v4()) e.ip = ev.key.src.v4();
+      e.rule = trace::IpRule::kFragmentOverlap;
+      e.severity = trace::Severity::kWarning;
+      e.ip = ev.key.src;
       e.message = fmt::format("overlapping {} fragments ({}): datagram dropped", ev.key.is_v6() ? "IPv6" : "IPv4",
                               fragment_name(ev.key));
       e.packet = ev.packet;
@@ -135,7 +133,7 @@ void Monitor::on_reassembly_events(const std::vector<ip::ReassemblyEvent>& event
     }
     trace::AnomalyEvent e;
     e.name = fmt::format("ip_fragment_{}", ip::to_string(ev.kind));
-    e.conn = fragment_name(ev.key);
+    e.subject = fragment_name(ev.key);
     e.detail = fmt::format("{} fragment(s), {} bytes held{}", ev.fragments, ev.bytes,
                            ev.datagram_dropped ? ", datagram dropped" : "");
     e.packet = ev.packet;

@@ -35,7 +35,7 @@ Json mac_or_null(const std::optional<net::MacAddr>& m) { return m ? Json(m->to_s
 Json to_json(const tcp::ConnectionSummary& c) {
   Json j;
   j["id"] = c.id;
-  j["name"] = Monitor::connection_name(c.client, c.server);
+  j["name"] = trace::endpoints_text(c.client, c.server);
   j["client"] = side_json(c.client, c.client_states, c.client_to_server);
   j["server"] = side_json(c.server, c.server_states, c.server_to_client);
   j["partial"] = c.partial;

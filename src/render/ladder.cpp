@@ -5,6 +5,8 @@
 #include <set>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "packet_text.hpp"
 #include "wirestate/net/endpoint.hpp"
 #include "wirestate/net/ip_addr.hpp"
@@ -197,17 +199,29 @@ class Builder {
       }
       conns_[it->second].packets.push_back(i);
     }
-    // A state event that names a packet ties its connection name to the packet's id.
-    for (const auto& c : conns_) alias_[c.id] = c.id;
+    // Every flow's latest connection id, for events that name no drawn packet.
+    for (const auto& p : packets_) {
+      if (p.text.flow && !p.text.conn.empty()) flow_ids_[*p.text.flow] = p.text.conn;
+    }
+    // A scenario's name for a connection comes with its state events.
+    if (options_.names == nullptr) return;
     for (const auto& e : events_) {
       const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
-      if (!s || s->packet == 0 || alias_.count(s->conn)) continue;
-      auto p = by_number_.find(s->packet);
-      if (p == by_number_.end() || packets_[p->second].text.conn.empty()) continue;
-      alias_[s->conn] = packets_[p->second].text.conn;
-      const auto ci = index.find(packets_[p->second].text.conn);
-      if (ci != index.end() && conns_[ci->second].name.empty()) conns_[ci->second].name = s->conn;
+      if (!s || s->conn.name == trace::kUnnamed) continue;
+      const auto ci = index.find(conn_id(s->conn, s->packet));
+      if (ci != index.end() && conns_[ci->second].name.empty()) conns_[ci->second].name = options_.names->text(s->conn);
     }
+  }
+
+  // The drawn connection an event belongs to: that of the packet it names, else the
+  // latest one of its flow, else its own endpoints (a connection no drawn packet has).
+  std::string conn_id(const trace::ConnRef& conn, std::uint64_t packet) const {
+    if (auto p = by_number_.find(packet); packet != 0 && p != by_number_.end() && !packets_[p->second].text.conn.empty() &&
+                                          packets_[p->second].text.flow == conn.flow) {
+      return packets_[p->second].text.conn;
+    }
+    if (auto f = flow_ids_.find(conn.flow); f != flow_ids_.end()) return f->second;
+    return conn.endpoints_text();
   }
 
   Section section_for(const std::vector<std::size_t>& chosen, const std::string& title) {
@@ -239,9 +253,7 @@ class Builder {
   }
 
   bool state_in(const trace::TcpStateEvent& s, const std::set<std::string>* ids) const {
-    if (!ids) return true;
-    auto it = alias_.find(s.conn);
-    return it != alias_.end() && ids->count(it->second);
+    return !ids || ids->count(conn_id(s.conn, s.packet)) != 0;
   }
 
   Section make_section(const std::vector<std::size_t>& packet_indices, const std::set<std::string>* ids,
@@ -301,11 +313,10 @@ class Builder {
       if (const auto* s = std::get_if<trace::TcpStateEvent>(&e.body)) {
         if (!state_in(*s, ids)) continue;
         StateMark m;
-        m.lifeline = line(s->host);
+        m.lifeline = line(s->host.empty() ? s->endpoint().to_string() : s->host);
         m.from = s->from;
         m.to = s->to;
-        auto al = alias_.find(s->conn);
-        m.conn = al != alias_.end() ? al->second : s->conn;
+        m.conn = conn_id(s->conn, s->packet);
         m.cause = s->cause;
         m.time = e.time;
         m.origin = s->origin;
@@ -320,8 +331,9 @@ class Builder {
         rows.push_back(row);
         sec.states.push_back(std::move(m));
       } else if (const auto* al = std::get_if<trace::AlertEvent>(&e.body)) {
-        const std::string text = al->severity + " " + al->rule + ": " + al->message;
-        const bool alarm = al->severity != "info";
+        const std::string text =
+            fmt::format("{} {}: {}", trace::to_string(al->severity), trace::to_string(al->rule), al->message);
+        const bool alarm = al->severity != trace::Severity::kInfo;
         if (auto a = arrow_of.find(al->packet); al->packet != 0 && a != arrow_of.end()) {
           sec.arrows[a->second].alerts.push_back(text);
           sec.arrows[a->second].alert = sec.arrows[a->second].alert || alarm;
@@ -334,7 +346,7 @@ class Builder {
         if (auto a = arrow_of.find(an->packet); an->packet != 0 && a != arrow_of.end()) {
           sec.arrows[a->second].anomalies.push_back(text);
           if (an->name.find("retransmission") != std::string::npos) sec.arrows[a->second].retransmission = true;
-        } else if (!ids || (alias_.count(an->conn) && ids->count(alias_.at(an->conn)))) {
+        } else if (!ids || (an->conn && ids->count(conn_id(*an->conn, an->packet)))) {
           rows.push_back({Row{Row::Kind::kNote, sec.notes.size(), e.time, {}}, 2 * ei});
           sec.notes.push_back(Note{e.time, text, false});
         }
@@ -404,7 +416,7 @@ class Builder {
   std::unordered_map<std::uint64_t, std::size_t> by_number_;
   std::map<std::string, std::string> mac_ip_;
   std::vector<Connection> conns_;
-  std::map<std::string, std::string> alias_;  // connection name -> id
+  std::map<net::FlowKey, std::string> flow_ids_;  // a flow's latest connection id
 };
 
 }  // namespace

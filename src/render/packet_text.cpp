@@ -110,6 +110,7 @@ void describe_tcp(const FrameBytes& frame, const wire::DecodedPacket& p, TcpTrac
   const auto seen = tracker.observe(flow, tcp, p.payload.size());
   out.kind = ArrowKind::kTcp;
   out.conn = conns.name(flow, flags.syn() && !flags.ack());
+  out.flow = flow.key;
   out.retransmission = seen.retransmission;
 
   const std::uint32_t seq = tcp.seq().value();

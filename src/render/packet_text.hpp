@@ -68,6 +68,7 @@ struct PacketText {
   std::string options;
   std::string detail;
   std::string conn;  // "a:p-b:q", client (SYN sender, else first sender) first
+  std::optional<net::FlowKey> flow;  // a TCP segment's connection key
   bool retransmission = false;
 };
 

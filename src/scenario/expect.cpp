@@ -126,7 +126,11 @@ ExpectKind read_kind(Reader& r, std::string_view kind, const ObjectReader& o, co
       const std::string iptr = pointer_join(aptr, std::to_string(i));
       ObjectReader a(r, v[i], iptr, {"rule", "ip", "mac"});
       AlertSpec spec;
-      if (const Json* rule = a.require("rule")) spec.rule = r.name(*rule, a.at("rule"), "a rule name");
+      if (const Json* rule = a.require("rule")) {
+        const auto parsed = rule->is_string() ? trace::parse_alert_rule(rule->get_ref<const std::string&>()) : std::nullopt;
+        if (parsed) spec.rule = *parsed;
+        else r.fail_value(a.at("rule"), "an alert rule: one of " + trace::alert_rule_names(), *rule);
+      }
       if (const Json* ip = a.get("ip")) spec.ip = r.ip(*ip, a.at("ip"));
       if (const Json* mac = a.get("mac")) spec.mac = r.mac(*mac, a.at("mac"));
       e.alerts.push_back(std::move(spec));

@@ -27,8 +27,6 @@ std::string_view action_name(const Action& action) noexcept {
   return std::visit(Names{}, action);
 }
 
-std::string_view to_string(Side side) noexcept { return side == Side::kClient ? "client" : "server"; }
-
 const Host* Scenario::find_host(std::string_view host_name) const noexcept {
   for (const Host& h : hosts) {
     if (h.name == host_name) return &h;

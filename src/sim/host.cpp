@@ -68,7 +68,7 @@ void Host::ipv4_input(const wire::DecodedPacket& pkt, const std::vector<std::uin
                       ip.more_fragments(), ip.payload(), ip.header(), 0};
   auto result = reassembler_.add(frag, now);
   for (const auto& e : result.events) {
-    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ip::to_string(e.kind)), "",
+    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ip::to_string(e.kind)), std::nullopt, "",
                                      fmt::format("{} > {} id {}", e.key.src.to_string(), e.key.dst.to_string(), e.key.id), 0}});
   }
   if (!result.datagram) return;
@@ -77,7 +77,7 @@ void Host::ipv4_input(const wire::DecodedPacket& pkt, const std::vector<std::uin
   whole.more_fragments = false;
   whole.frag_offset = 0;
   whole.payload_len = static_cast<std::uint16_t>(d.payload.size());
-  report({now, trace::AppEvent{cfg_.name, "reassembled", "",
+  report({now, trace::AppEvent{cfg_.name, "reassembled", std::nullopt,
                                fmt::format("{} bytes from {} fragments, id {}", d.payload.size(), d.fragments, d.key.id)}});
   datagram_input(whole, d.header, d.payload, now);
 }
@@ -113,7 +113,7 @@ void Host::udp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> hea
     case udp::Delivery::kQueued:
       udp_received_[port].push_back(std::move(d));
       (void)udp_.receive_all(port);  // the application reads at once; we keep the copy above
-      report({now, trace::AppEvent{cfg_.name, "udp_received", "",
+      report({now, trace::AppEvent{cfg_.name, "udp_received", std::nullopt,
                                    fmt::format("{} bytes from {}:{} on port {}", size, ip.src.to_string(), view->src_port(), port)}});
       return;
     case udp::Delivery::kQueueFull: return count_drop("udp_queue_full");
@@ -147,7 +147,7 @@ void Host::icmp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> by
     case wire::IcmpType::kEchoReply: {
       auto& stats = pings_[view->echo_id()];
       ++stats.received;
-      report({now, trace::AppEvent{cfg_.name, "ping_reply", "",
+      report({now, trace::AppEvent{cfg_.name, "ping_reply", std::nullopt,
                                    fmt::format("from {} id {} seq {}", ip.src.to_string(), view->echo_id(), view->echo_seq())}});
       return;
     }
@@ -156,11 +156,11 @@ void Host::icmp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> by
       if (auto ports = view->quoted_ports()) {
         what += fmt::format(" (quoting ports {} > {})", ports->src_port, ports->dst_port);
       }
-      report({now, trace::AppEvent{cfg_.name, "icmp_unreachable", "", what}});
+      report({now, trace::AppEvent{cfg_.name, "icmp_unreachable", std::nullopt, what}});
       return;
     }
     default:
-      report({now, trace::AppEvent{cfg_.name, "icmp", "",
+      report({now, trace::AppEvent{cfg_.name, "icmp", std::nullopt,
                                    fmt::format("type {} code {} from {}", view->type(), view->code(), ip.src.to_string())}});
   }
 }
@@ -200,7 +200,7 @@ void Host::ip_output(net::Ipv4Addr dst, std::uint8_t protocol, std::vector<std::
 
 void Host::udp_send(std::uint16_t src_port, net::Ipv4Addr dst, std::uint16_t dst_port,
                     std::vector<std::uint8_t> data, net::Time now) {
-  report({now, trace::AppEvent{cfg_.name, "udp_send", "",
+  report({now, trace::AppEvent{cfg_.name, "udp_send", std::nullopt,
                                fmt::format("{} bytes {}:{} -> {}:{}", data.size(), cfg_.ip.to_string(), src_port, dst.to_string(), dst_port)}});
   auto bytes = wire::build_udp(wire::UdpRepr{src_port, dst_port}, data, cfg_.ip, dst);
   ip_output(dst, kProtoUdp, std::move(bytes), false, now);
@@ -225,7 +225,7 @@ void Host::ping(net::Ipv4Addr dst, std::uint16_t id, std::uint16_t seq, std::siz
   std::vector<std::uint8_t> msg(req.len());
   req.emit(msg);
   ++pings_[id].sent;
-  report({now, trace::AppEvent{cfg_.name, "ping", "", fmt::format("to {} id {} seq {} size {}", dst.to_string(), id, seq, size)}});
+  report({now, trace::AppEvent{cfg_.name, "ping", std::nullopt, fmt::format("to {} id {} seq {} size {}", dst.to_string(), id, seq, size)}});
   ip_output(dst, kProtoIcmp, std::move(msg), false, now);
 }
 
@@ -236,14 +236,14 @@ const PingStats& Host::ping_stats(std::uint16_t id) const {
 }
 
 void Host::inject(std::vector<std::uint8_t> frame, net::Time now) {
-  report({now, trace::AppEvent{cfg_.name, "inject", "", fmt::format("{} bytes", frame.size())}});
+  report({now, trace::AppEvent{cfg_.name, "inject", std::nullopt, fmt::format("{} bytes", frame.size())}});
   env_.transmit(*this, std::move(frame), now);
 }
 
 // --- Timers -----------------------------------------------------------------------------
 
 void Host::on_timer(net::Time now) {
-  std::vector<ConnKey> due;
+  std::vector<net::FlowKey> due;
   for (auto it = timers_.begin(); it != timers_.end() && it->first <= now; ++it) due.push_back(it->second);
   for (const auto& key : due) {
     auto it = conns_.find(key);
@@ -254,7 +254,7 @@ void Host::on_timer(net::Time now) {
   arp_.on_timer(now, arp_out_);
   flush_arp_outputs(now);
   for (const auto& e : reassembler_.expire(now)) {
-    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ip::to_string(e.kind)), "",
+    report({now, trace::AnomalyEvent{fmt::format("ip_reassembly_{}", ip::to_string(e.kind)), std::nullopt, "",
                                      fmt::format("{} > {} id {}", e.key.src.to_string(), e.key.dst.to_string(), e.key.id), 0}});
   }
 }
@@ -289,7 +289,7 @@ void Host::link_output(net::Ipv4Addr next_hop, std::vector<std::uint8_t> packet,
 void Host::gratuitous_arp(net::Time now) {
   // RFC 5227 §3: an announcement is a request with sender and target IP both ours.
   wire::ArpRepr garp{wire::ArpOp::kRequest, cfg_.mac, cfg_.ip, net::MacAddr(), cfg_.ip};
-  report({now, trace::AppEvent{cfg_.name, "gratuitous_arp", "", cfg_.ip.to_string()}});
+  report({now, trace::AppEvent{cfg_.name, "gratuitous_arp", std::nullopt, cfg_.ip.to_string()}});
   env_.transmit(*this, wire::build_arp_frame(wire::EthernetSpec{cfg_.mac, net::MacAddr::broadcast(), {}, true}, garp), now);
 }
 
@@ -303,9 +303,9 @@ void Host::flush_arp_outputs(net::Time now) {
     ev.ip = e.ip;
     ev.old_mac = e.old_mac;
     ev.new_mac = e.new_mac;
-    ev.old_state = e.old_state ? std::string(arp::to_string(*e.old_state)) : "";
-    ev.new_state = e.new_state ? std::string(arp::to_string(*e.new_state)) : "";
-    ev.cause = std::string(arp::to_string(e.cause));
+    ev.old_state = e.old_state;
+    ev.new_state = e.new_state;
+    ev.cause = e.cause;
     report({e.time, std::move(ev)});
   }
   for (const auto& f : out.send) {
@@ -317,17 +317,18 @@ void Host::flush_arp_outputs(net::Time now) {
     env_.transmit(*this, wire::ethernet_frame(eth, wire::EtherType::kIpv4, r.item.bytes), now);
   }
   for (auto& f : out.failed) {
-    report({now, trace::AppEvent{cfg_.name, "error", "",
+    report({now, trace::AppEvent{cfg_.name, "error", std::nullopt,
                                  fmt::format("{}: {}", f.ip.to_string(), arp::to_string(f.reason))}});
     auto it = items_for_conn_.find(f.item.id);
     if (it == items_for_conn_.end()) continue;
-    const ConnKey key = it->second;
+    const net::FlowKey key = it->second;
     items_for_conn_.erase(it);
     // Linux fails connect() with EHOSTUNREACH when the next hop does not resolve.
     if (f.reason == arp::FailReason::kHostUnreachable && conns_.count(key) != 0) {
-      conns_.at(key).endpoint.abort(now);
-      report({now, trace::AppEvent{cfg_.name, "connect_failed", "",
-                                   fmt::format("{}:{}: host unreachable", key.remote_ip.to_string(), key.remote_port)}});
+      Connection& conn = conns_.at(key);
+      conn.endpoint.abort(now);
+      report({now, trace::AppEvent{cfg_.name, "connect_failed", conn.ref(),
+                                   fmt::format("{}: host unreachable", conn.remote)}});
       service(key, now);
     }
   }

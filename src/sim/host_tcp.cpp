@@ -18,18 +18,20 @@ void Host::tcp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> byt
     return count_drop("bad_tcp_checksum");
   }
   tcp::Segment seg{view->to_repr(), std::vector<std::uint8_t>(view->payload().begin(), view->payload().end())};
-  const ConnKey key{seg.header.dst_port, ip.src, seg.header.src_port};
+  const net::FlowKey key = key_of(seg.header.dst_port, ip.src, seg.header.src_port);
 
   auto it = conns_.find(key);
   if (it == conns_.end()) {
     // A SYN (and nothing else) for a listening port spawns a fresh endpoint in LISTEN.
     const bool syn_only = seg.syn() && !seg.has_ack() && !seg.rst();
-    if (syn_only && listening_.count(key.local_port) != 0 && conns_.size() >= cfg_.max_connections) {
+    if (syn_only && listening_.count(seg.header.dst_port) != 0 && conns_.size() >= cfg_.max_connections) {
       return count_drop("connection_table_full");  // like a full SYN backlog: no reply
     }
-    if (syn_only && listening_.count(key.local_port) != 0) {
-      auto endpoint = tcp::Endpoint::listening(cfg_.tcp, key.local_port, isn_, now);
-      it = conns_.emplace(key, Connection{std::move(endpoint), {}, false, false, net::Time::max()}).first;
+    if (syn_only && listening_.count(seg.header.dst_port) != 0) {
+      auto endpoint = tcp::Endpoint::listening(cfg_.tcp, seg.header.dst_port, isn_, now);
+      Connection conn{std::move(endpoint), {}, false, false, net::Time::max(), {cfg_.ip, seg.header.dst_port},
+                      {ip.src, seg.header.src_port}, net::Side::kServer};
+      it = conns_.emplace(key, std::move(conn)).first;
       received_.try_emplace(key);
     } else {
       // RFC 9293 §3.10.7.1: no connection, so the reply is a RST (none for a RST).
@@ -42,7 +44,7 @@ void Host::tcp_input(const wire::Ipv4Repr& ip, std::span<const std::uint8_t> byt
   service(key, now);
 }
 
-void Host::service(const ConnKey& key, net::Time now) {
+void Host::service(const net::FlowKey& key, net::Time now) {
   auto it = conns_.find(key);
   if (it == conns_.end()) return;
   Connection& conn = it->second;
@@ -68,7 +70,7 @@ void Host::service(const ConnKey& key, net::Time now) {
     sink.insert(sink.end(), data.begin(), data.end());
   }
   for (const auto& seg : ep.take_outgoing()) send_tcp(key, seg, now);
-  for (const auto& event : ep.take_events()) env_.tcp_event(*this, key, event);
+  for (const auto& event : ep.take_events()) env_.tcp_event(*this, conn.ref(), conn.side, event);
   // A connection is forgotten once CLOSED, or back in LISTEN (the listener stays).
   if (ep.state() == tcp::State::kClosed || ep.state() == tcp::State::kListen) {
     timers_.erase({conn.deadline, key});
@@ -78,7 +80,7 @@ void Host::service(const ConnKey& key, net::Time now) {
   file_timer(key, conn);
 }
 
-void Host::file_timer(const ConnKey& key, Connection& conn) {
+void Host::file_timer(const net::FlowKey& key, Connection& conn) {
   const net::Time next = conn.endpoint.next_deadline();
   if (next == conn.deadline) return;
   if (conn.deadline != net::Time::max()) timers_.erase({conn.deadline, key});
@@ -86,17 +88,19 @@ void Host::file_timer(const ConnKey& key, Connection& conn) {
   if (next != net::Time::max()) timers_.insert({next, key});
 }
 
-void Host::send_tcp(const ConnKey& key, const tcp::Segment& seg, net::Time now) {
-  auto bytes = wire::build_tcp(seg.header, seg.payload, cfg_.ip, key.remote_ip);
+void Host::send_tcp(const net::FlowKey& key, const tcp::Segment& seg, net::Time now) {
+  // The remote end is the key's other endpoint (a reply for no connection has a key too).
+  const net::Ipv4Addr remote = key.peer_of({cfg_.ip, seg.header.src_port}).addr.v4();
+  auto bytes = wire::build_tcp(seg.header, seg.payload, cfg_.ip, remote);
   // Linux sets DF on TCP (path MTU discovery, RFC 1191).
   sending_for_ = key;
-  ip_output(key.remote_ip, 6, std::move(bytes), true, now);
+  ip_output(remote, 6, std::move(bytes), true, now);
   sending_for_.reset();
 }
 
 tl::expected<void, std::string> Host::listen(std::uint16_t port, net::Time now) {
   if (!listening_.insert(port).second) return tl::unexpected(fmt::format("port {} is already listening", port));
-  report({now, trace::AppEvent{cfg_.name, "listen", "", fmt::format("port {}", port)}});
+  report({now, trace::AppEvent{cfg_.name, "listen", std::nullopt, fmt::format("port {}", port)}});
   return {};
 }
 
@@ -107,32 +111,33 @@ std::uint16_t Host::pick_ephemeral_port(net::Ipv4Addr remote, std::uint16_t port
     const std::uint16_t candidate = next_ephemeral_;
     next_ephemeral_ = next_ephemeral_ >= 60999 ? cfg_.first_ephemeral_port
                                                : static_cast<std::uint16_t>(next_ephemeral_ + 1);
-    if (conns_.count(ConnKey{candidate, remote, port}) == 0) return candidate;
+    if (conns_.count(key_of(candidate, remote, port)) == 0) return candidate;
   }
   return 0;
 }
 
-tl::expected<ConnKey, std::string> Host::connect(net::Ipv4Addr remote, std::uint16_t port,
+tl::expected<net::FlowKey, std::string> Host::connect(net::Ipv4Addr remote, std::uint16_t port,
                                                  std::uint16_t local_port, net::Time now) {
   if (local_port == 0) local_port = pick_ephemeral_port(remote, port);
   if (local_port == 0) return tl::unexpected(std::string("no ephemeral port left"));
-  const ConnKey key{local_port, remote, port};
+  const net::FlowKey key = key_of(local_port, remote, port);
   if (conns_.size() >= cfg_.max_connections) return tl::unexpected(std::string("connection table full"));
   if (conns_.count(key) != 0) {
     return tl::unexpected(fmt::format("connection {}:{} -> {}:{} already exists", cfg_.ip.to_string(),
                                       local_port, remote.to_string(), port));
   }
-  auto [it, inserted] = conns_.emplace(key, Connection{tcp::Endpoint(cfg_.tcp), {}, false, false, net::Time::max()});
+  auto [it, inserted] = conns_.emplace(key, Connection{tcp::Endpoint(cfg_.tcp), {}, false, false, net::Time::max(),
+                                                       {cfg_.ip, local_port}, {remote, port}, net::Side::kClient});
   received_[key].clear();
   auto opened = it->second.endpoint.open_active(local_port, port, isn_, now);
   if (!opened) return tl::unexpected(std::string(tcp::to_string(opened.error())));
-  report({now, trace::AppEvent{cfg_.name, "connect", "",
+  report({now, trace::AppEvent{cfg_.name, "connect", it->second.ref(),
                                fmt::format("{}:{} -> {}:{}", cfg_.ip.to_string(), local_port, remote.to_string(), port)}});
   service(key, now);
   return key;
 }
 
-tl::expected<void, std::string> Host::send(const ConnKey& key, std::vector<std::uint8_t> data,
+tl::expected<void, std::string> Host::send(const net::FlowKey& key, std::vector<std::uint8_t> data,
                                            net::Time now) {
   auto it = conns_.find(key);
   if (it == conns_.end()) return tl::unexpected(std::string("connection does not exist"));
@@ -142,7 +147,7 @@ tl::expected<void, std::string> Host::send(const ConnKey& key, std::vector<std::
   return {};
 }
 
-tl::expected<void, std::string> Host::close(const ConnKey& key, net::Time now) {
+tl::expected<void, std::string> Host::close(const net::FlowKey& key, net::Time now) {
   auto it = conns_.find(key);
   if (it == conns_.end()) return tl::unexpected(std::string("connection does not exist"));
   it->second.close_requested = true;
@@ -150,7 +155,7 @@ tl::expected<void, std::string> Host::close(const ConnKey& key, net::Time now) {
   return {};
 }
 
-tl::expected<void, std::string> Host::abort(const ConnKey& key, net::Time now) {
+tl::expected<void, std::string> Host::abort(const net::FlowKey& key, net::Time now) {
   auto it = conns_.find(key);
   if (it == conns_.end()) return tl::unexpected(std::string("connection does not exist"));
   it->second.app_pending.clear();
@@ -159,12 +164,20 @@ tl::expected<void, std::string> Host::abort(const ConnKey& key, net::Time now) {
   return {};
 }
 
-const tcp::Endpoint* Host::endpoint(const ConnKey& key) const {
+const tcp::Endpoint* Host::endpoint(const net::FlowKey& key) const {
   auto it = conns_.find(key);
   return it == conns_.end() ? nullptr : &it->second.endpoint;
 }
 
-const std::vector<std::uint8_t>& Host::received(const ConnKey& key) const {
+net::FlowKey Host::key_of(std::uint16_t local_port, net::Ipv4Addr remote, std::uint16_t remote_port) const {
+  return net::FlowKey({cfg_.ip, local_port}, {remote, remote_port});
+}
+
+trace::ConnRef Host::Connection::ref() const {
+  return trace::ConnRef{net::FlowKey(local, remote), side == net::Side::kClient ? local : remote, trace::kUnnamed};
+}
+
+const std::vector<std::uint8_t>& Host::received(const net::FlowKey& key) const {
   static const std::vector<std::uint8_t> kNothing;
   auto it = received_.find(key);
   return it == received_.end() ? kNothing : it->second;

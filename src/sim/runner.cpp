@@ -12,11 +12,11 @@ namespace wirestate::sim {
 
 namespace {
 
-// The connection a step's host means by a name: its client side when it is the client
-// host, else its server side.
-struct ConnRef {
+// The connection a step's host means by a name: the named connection's key, on the host
+// at the end the step runs on.
+struct StepConn {
   Host* host = nullptr;
-  ConnKey key;
+  net::FlowKey key;
 };
 
 // A fixed ping identifier per (host, step), like ping(8) uses its pid.
@@ -44,18 +44,17 @@ class StepRunner {
 
  private:
   void fail(const scenario::Step& step, std::string message) {
-    sim_.note({sim_.now(), trace::AppEvent{step.host, "step_failed", "", fmt::format("{}: {}", step.pointer, message)}});
+    sim_.note({sim_.now(), trace::AppEvent{step.host, "step_failed", std::nullopt, fmt::format("{}: {}", step.pointer, message)}});
     failures_.push_back({step.pointer, std::move(message)});
   }
 
-  std::optional<ConnRef> conn(const scenario::Step& step, const std::string& name) {
-    const NamedConn* c = sim_.connection(name);
+  std::optional<StepConn> conn(const scenario::Step& step, const std::string& name) {
+    const trace::ConnNames::Entry* c = sim_.connection(name);
     if (!c) {
       fail(step, fmt::format("connection \"{}\" was never opened", name));
       return std::nullopt;
     }
-    if (step.host == c->client) return ConnRef{sim_.host(c->client), c->client_key};
-    if (step.host == c->server) return ConnRef{sim_.host(c->server), c->server_key};
+    if (step.host == c->client_host || step.host == c->server_host) return StepConn{sim_.host(step.host), c->flow};
     fail(step, fmt::format("host \"{}\" is neither end of connection \"{}\"", step.host, name));
     return std::nullopt;
   }
@@ -75,7 +74,7 @@ class StepRunner {
   void act(const scenario::Step& step, std::size_t, Host* h, const scenario::Connect& a, net::Time now) {
     // Named before the SYN goes out, so that the first state change carries the name.
     const std::uint16_t local = a.local_port.value_or(h->pick_ephemeral_port(a.to.ip, a.to.port));
-    sim_.name_connection(a.conn, *h, ConnKey{local, a.to.ip, a.to.port});
+    sim_.name_connection(a.conn, *h, net::FlowKey({h->config().ip, local}, {a.to.ip, a.to.port}));
     auto key = h->connect(a.to.ip, a.to.port, local, now);
     if (!key) return fail(step, key.error());
   }
@@ -241,44 +240,28 @@ class ObserverTap {
     return c;
   }
 
-  // The scenario's names for a connection the monitor names "ip:port-ip:port", each with
-  // whether the monitor's client is that name's server (a simultaneous open named from
-  // both ends).
-  std::vector<std::pair<std::string, bool>> names(const std::string& monitor_name, net::Time t) const {
-    std::vector<const NamedConn*> matching;
-    std::map<const NamedConn*, bool> flipped;
-    for (const auto& [name, c] : sim_.connections()) {
-      const Host* client = const_cast<Simulator&>(sim_).host(c.client);
-      if (!client) continue;
-      const net::Endpoint ours{client->config().ip, c.client_key.local_port};
-      const net::Endpoint theirs{c.client_key.remote_ip, c.client_key.remote_port};
-      if (monitor::Monitor::connection_name(ours, theirs) == monitor_name) flipped[&c] = false;
-      else if (monitor::Monitor::connection_name(theirs, ours) == monitor_name) flipped[&c] = true;
-      else continue;
-      matching.push_back(&c);
-    }
-    std::vector<std::pair<std::string, bool>> out;
-    for (const auto* c : sim_.current(matching, t)) out.emplace_back(c->name, flipped[c]);
-    return out;
-  }
-
+  // The monitor's events under the scenario's names: a connection with names now gets one
+  // copy per name (a simultaneous open is named from both ends), with sides as that name's
+  // client sees them; the others pass as they are.
   void forward(std::vector<trace::Event>& events) {
+    const trace::ConnNames& names = sim_.names();
     for (auto& e : events) {
-      std::string* conn = nullptr;
-      if (auto* s = std::get_if<trace::TcpStateEvent>(&e.body)) conn = &s->conn;
-      if (auto* a = std::get_if<trace::AnomalyEvent>(&e.body)) conn = &a->conn;
-      const auto aliases = conn ? names(*conn, e.time) : std::vector<std::pair<std::string, bool>>{};
-      if (aliases.empty()) {
+      const trace::ConnRef* conn = nullptr;
+      if (const auto* s = std::get_if<trace::TcpStateEvent>(&e.body)) conn = &s->conn;
+      if (const auto* a = std::get_if<trace::AnomalyEvent>(&e.body); a && a->conn) conn = &*a->conn;
+      const auto ids = conn ? names.current(conn->flow, e.time) : std::vector<trace::ConnNameId>{};
+      if (ids.empty()) {
         sim_.note(std::move(e));
         continue;
       }
-      for (const auto& [name, flip] : aliases) {
+      for (const auto id : ids) {
         trace::Event copy = e;
         if (auto* s = std::get_if<trace::TcpStateEvent>(&copy.body)) {
-          s->conn = name;
-          if (flip) s->side = s->side == "client" ? "server" : "client";
+          const net::Endpoint end = s->endpoint();
+          s->conn = names.named(s->conn, id);
+          s->side = s->conn.side_of(end);
         }
-        if (auto* a = std::get_if<trace::AnomalyEvent>(&copy.body)) a->conn = name;
+        if (auto* a = std::get_if<trace::AnomalyEvent>(&copy.body)) a->conn = names.named(*a->conn, id);
         sim_.note(std::move(copy));
       }
     }

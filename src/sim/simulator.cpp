@@ -16,8 +16,6 @@ constexpr std::uint64_t kIsnSalt = 0x9e3779b97f4a7c15ULL;
 // Frames remembered for matching drops to their numbers (drops follow within one RTT).
 constexpr std::size_t kRecentFrames = 8192;
 
-std::string endpoint_text(net::Ipv4Addr ip, std::uint16_t port) { return net::Endpoint{ip, port}.to_string(); }
-
 // The summary without tcpdump's time column (the timeline prints its own).
 std::string summarize(std::uint64_t number, net::Time at, const std::vector<std::uint8_t>& bytes) {
   const auto size = static_cast<std::uint32_t>(bytes.size());
@@ -78,53 +76,33 @@ void Simulator::at(net::Time t, Action action) {
   });
 }
 
-void Simulator::name_connection(const std::string& name, const Host& client, const ConnKey& key) {
-  NamedConn c;
-  c.name = name;
-  c.client = client.name();
-  c.client_key = key;
-  c.server_key = ConnKey{key.remote_port, client.config().ip, key.local_port};
-  c.opened = queue_.now();
+trace::ConnNameId Simulator::name_connection(const std::string& name, const Host& client, const net::FlowKey& key) {
+  trace::ConnNames::Entry e;
+  e.name = name;
+  e.flow = key;
+  e.client = key.low().addr == net::IpAddr(client.config().ip) ? key.low() : key.high();
+  e.client_host = client.name();
+  e.opened = queue_.now();
+  const net::Endpoint server = key.peer_of(e.client);
   for (const auto& h : hosts_) {
-    if (h->config().ip == key.remote_ip) c.server = h->name();
+    if (server.addr == net::IpAddr(h->config().ip)) e.server_host = h->name();
   }
-  named_[name] = c;
+  return names_.add(std::move(e));
 }
 
-const NamedConn* Simulator::connection(const std::string& name) const {
-  auto it = named_.find(name);
-  return it == named_.end() ? nullptr : &it->second;
+const trace::ConnNames::Entry* Simulator::connection(const std::string& name) const {
+  const auto id = names_.find(name);
+  return id ? &names_.entry(*id) : nullptr;
 }
 
-std::vector<const NamedConn*> Simulator::current(const std::vector<const NamedConn*>& matching, net::Time t) const {
-  std::optional<net::Time> latest;
-  for (const auto* c : matching) {
-    if (c->opened <= t && (!latest || c->opened > *latest)) latest = c->opened;
+std::vector<std::pair<trace::ConnRef, net::Side>> Simulator::named(const trace::ConnRef& conn, net::Side side) const {
+  const net::Endpoint end = conn.endpoint(side);
+  std::vector<std::pair<trace::ConnRef, net::Side>> out;
+  for (const auto id : names_.current(conn.flow, queue_.now())) {
+    const trace::ConnRef ref = names_.named(conn, id);
+    out.emplace_back(ref, ref.side_of(end));
   }
-  std::vector<const NamedConn*> out;
-  for (const auto* c : matching) {
-    if (latest && c->opened == *latest) out.push_back(c);
-  }
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> Simulator::names_of(const Host& host, const ConnKey& key) const {
-  std::vector<const NamedConn*> matching;
-  for (const auto& [name, c] : named_) {
-    if ((c.client == host.name() && c.client_key == key) || (c.server == host.name() && c.server_key == key)) {
-      matching.push_back(&c);
-    }
-  }
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto* c : current(matching, queue_.now())) {
-    out.emplace_back(c->name, c->client == host.name() && c->client_key == key ? "client" : "server");
-  }
-  if (out.empty()) {
-    // Unnamed: "local-remote" as seen from this host; the side is unknown to the name.
-    out.emplace_back(fmt::format("{}-{}", endpoint_text(host.config().ip, key.local_port),
-                                 endpoint_text(key.remote_ip, key.remote_port)),
-                     "");
-  }
+  if (out.empty()) out.emplace_back(conn, side);
   return out;
 }
 
@@ -145,28 +123,28 @@ void Simulator::transmit(Host& host, std::vector<std::uint8_t> frame, net::Time 
   (void)r;  // drops before the wire are reported through on_drop
 }
 
-void Simulator::tcp_event(Host& host, const ConnKey& key, const tcp::Event& event) {
-  const auto names = names_of(host, key);
-  const std::string& conn = names.front().first;
-  const std::string who = fmt::format("{} {}", host.name(), endpoint_text(host.config().ip, key.local_port));
+void Simulator::tcp_event(Host& host, const trace::ConnRef& conn, net::Side side, const tcp::Event& event) {
+  const auto refs = named(conn, side);
+  const trace::ConnRef& first = refs.front().first;
   switch (event.kind) {
     case tcp::EventKind::kStateChange: {
       // The packet that caused it is the frame being delivered, if any.
-      for (const auto& [name, side] : names) {
-        record({event.time, trace::TcpStateEvent{name, side, host.name(), event.from, event.to, event.cause,
+      for (const auto& [ref, ref_side] : refs) {
+        record({event.time, trace::TcpStateEvent{ref, ref_side, host.name(), event.from, event.to, event.cause,
                                                  trace::Origin::kEndpoint, delivering_}});
       }
       return;
     }
     case tcp::EventKind::kError:
-      record({event.time, trace::AppEvent{host.name(), "error", conn,
-                                          fmt::format("{}: {} ({})", who, tcp::to_string(event.error), event.cause)}});
+      record({event.time, trace::AppEvent{host.name(), "error", first,
+                                          fmt::format("{} {}: {} ({})", host.name(), conn.endpoint(side),
+                                                      tcp::to_string(event.error), event.cause)}});
       return;
     case tcp::EventKind::kDataDelivered:
-      record({event.time, trace::AppEvent{host.name(), "delivered", conn, fmt::format("{} bytes", event.bytes)}});
+      record({event.time, trace::AppEvent{host.name(), "delivered", first, fmt::format("{} bytes", event.bytes)}});
       return;
     case tcp::EventKind::kFinReceived:
-      record({event.time, trace::AppEvent{host.name(), "eof", conn, "peer closed its side"}});
+      record({event.time, trace::AppEvent{host.name(), "eof", first, "peer closed its side"}});
       return;
   }
 }

@@ -42,8 +42,6 @@ bool is_first_packet_synack(const wire::TcpFlags f) { return f.syn() && f.ack() 
 
 }  // namespace
 
-std::string_view to_string(ConnSide side) noexcept { return side == ConnSide::kClient ? "client" : "server"; }
-
 std::string_view to_string(Anomaly a) noexcept {
   switch (a) {
     case Anomaly::kRetransmission: return "retransmission";

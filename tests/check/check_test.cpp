@@ -131,9 +131,15 @@ TEST(Junit, CountsFailuresAndEscapes) {
 
 // --- Checks that must not pass on nothing ---------------------------------------------
 
-trace::Event state_event(const char* side, tcp::State from, tcp::State to, trace::Origin origin, std::uint64_t packet) {
+// Connection "c" is name 1 of the run's table.
+constexpr trace::ConnNameId kC = 1;
+
+trace::Event state_event(net::Side side, tcp::State from, tcp::State to, trace::Origin origin, std::uint64_t packet) {
+  const net::Endpoint client{net::Ipv4Addr(10, 0, 0, 1), 40000};
+  const net::Endpoint server{net::Ipv4Addr(10, 0, 0, 2), 80};
   return {net::Time() + net::Duration::milliseconds(static_cast<std::int64_t>(packet)),
-          trace::TcpStateEvent{"c", side, "", from, to, "", origin, packet}};
+          trace::TcpStateEvent{trace::ConnRef{net::FlowKey(client, server), client, kC}, side, "", from, to, "",
+                               origin, packet}};
 }
 
 // The client's handshake as the endpoint records it, and optionally as the observer does.
@@ -141,37 +147,37 @@ std::vector<trace::Event> handshake_events(bool endpoint, bool observer) {
   std::vector<trace::Event> out;
   for (const auto origin : {trace::Origin::kEndpoint, trace::Origin::kObserver}) {
     if (origin == trace::Origin::kEndpoint ? !endpoint : !observer) continue;
-    out.push_back(state_event("client", tcp::State::kClosed, tcp::State::kSynSent, origin, 1));
-    out.push_back(state_event("client", tcp::State::kSynSent, tcp::State::kEstablished, origin, 2));
+    out.push_back(state_event(net::Side::kClient, tcp::State::kClosed, tcp::State::kSynSent, origin, 1));
+    out.push_back(state_event(net::Side::kClient, tcp::State::kSynSent, tcp::State::kEstablished, origin, 2));
   }
   return out;
 }
 
 TEST(ObserverVerdict, AnObserverThatInferredNothingFailsAndSaysSo) {
-  const auto v = observer_verdict(handshake_events(true, false), "c", "client", 3);
+  const auto v = observer_verdict(handshake_events(true, false), kC, "c", net::Side::kClient, 3);
   EXPECT_EQ(v.pointer, "/observer/c/client");
   EXPECT_FALSE(v.pass);
   EXPECT_NE(v.detail.find("the observer's path is empty after 3 segments"), std::string::npos) << v.detail;
 }
 
 TEST(ObserverVerdict, AnEndpointThatRecordedNothingFailsAndSaysSo) {
-  const auto v = observer_verdict(handshake_events(false, true), "c", "client", 3);
+  const auto v = observer_verdict(handshake_events(false, true), kC, "c", net::Side::kClient, 3);
   EXPECT_FALSE(v.pass);
   EXPECT_NE(v.detail.find("the endpoint's path is empty"), std::string::npos) << v.detail;
 }
 
 TEST(ObserverVerdict, AgreeingPathsPassAndDifferentOnesFail) {
-  EXPECT_TRUE(observer_verdict(handshake_events(true, true), "c", "client", 3).pass);
+  EXPECT_TRUE(observer_verdict(handshake_events(true, true), kC, "c", net::Side::kClient, 3).pass);
   auto events = handshake_events(true, true);
-  events.push_back(state_event("client", tcp::State::kEstablished, tcp::State::kCloseWait, trace::Origin::kObserver, 3));
-  const auto v = observer_verdict(events, "c", "client", 3);
+  events.push_back(state_event(net::Side::kClient, tcp::State::kEstablished, tcp::State::kCloseWait, trace::Origin::kObserver, 3));
+  const auto v = observer_verdict(events, kC, "c", net::Side::kClient, 3);
   EXPECT_FALSE(v.pass);
   EXPECT_NE(v.detail.find("observer [SYN_SENT, ESTABLISHED, CLOSE_WAIT]"), std::string::npos) << v.detail;
 }
 
 TEST(ObserverVerdict, WithNothingOnTheWireTheObserverMustHaveInferredNothing) {
-  EXPECT_TRUE(observer_verdict(handshake_events(true, false), "c", "client", 0).pass);
-  EXPECT_FALSE(observer_verdict(handshake_events(true, true), "c", "client", 0).pass);
+  EXPECT_TRUE(observer_verdict(handshake_events(true, false), kC, "c", net::Side::kClient, 0).pass);
+  EXPECT_FALSE(observer_verdict(handshake_events(true, true), kC, "c", net::Side::kClient, 0).pass);
 }
 
 sim::RunResult run_shipped(const std::string& name, scenario::Scenario& sc) {

@@ -76,18 +76,20 @@ TEST_P(KernelTcp, ObserverEventsReplayEachSidesPath) {
   const auto conns = run.monitor.connections();
   ASSERT_EQ(conns.size(), connections_in(name));
   for (const auto& c : conns) {
-    const std::string conn = Monitor::connection_name(c.client, c.server);
-    for (const auto& [side, path] : {std::pair{std::string("client"), c.client_states},
-                                     std::pair{std::string("server"), c.server_states}}) {
+    const std::string conn = trace::endpoints_text(c.client, c.server);
+    for (const auto& [side_enum, path] : {std::pair{net::Side::kClient, c.client_states},
+                                          std::pair{net::Side::kServer, c.server_states}}) {
+      const std::string_view side = net::to_string(side_enum);
       ASSERT_FALSE(path.empty()) << conn << " " << side;
-      const auto events = state_events(run.events, conn, side);
+      const auto events = state_events(run.events, conn, side_enum);
       EXPECT_EQ(events.size(), path.size() - 1) << conn << " " << side;
       std::vector<tcp::State> replay{path.front()};
       for (const auto& e : events) {
         EXPECT_EQ(e.origin, trace::Origin::kObserver);
         EXPECT_EQ(e.from, replay.back()) << conn << " " << side;
         EXPECT_FALSE(e.cause.empty());
-        EXPECT_EQ(e.host, fmt_endpoint(side == "client" ? c.client : c.server));
+        EXPECT_EQ(e.host, "");  // a capture has no host names: the side's endpoint is the event's
+        EXPECT_EQ(fmt_endpoint(e.endpoint()), fmt_endpoint(side_enum == net::Side::kClient ? c.client : c.server));
         replay.push_back(e.to);
       }
       EXPECT_EQ(names_of(replay), names_of(path)) << conn << " " << side;
@@ -117,7 +119,7 @@ TEST(KernelCaptures, ArpSpoofRaisesTheSidecarsAlertAtItsFrame) {
     // The same alert is in the event stream.
     const bool event = std::any_of(run.events.begin(), run.events.end(), [&](const trace::Event& ev) {
       const auto* a = std::get_if<trace::AlertEvent>(&ev.body);
-      return a && a->packet == frame && a->rule == "mac_changed";
+      return a && a->packet == frame && a->rule == trace::AlertRule{arp::Rule::kMacChanged};
     });
     EXPECT_TRUE(event);
   }

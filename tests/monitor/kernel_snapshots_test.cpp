@@ -147,12 +147,12 @@ TcpRun run_tcp(const std::string& name) {
     auto& now = after.emplace_back();
     for (const auto& c : m.connections()) {
       if (c.client_states.empty() || c.server_states.empty()) continue;
-      now[Monitor::connection_name(c.client, c.server)] = {c.client_states.back(), c.server_states.back()};
+      now[trace::endpoints_text(c.client, c.server)] = {c.client_states.back(), c.server_states.back()};
     }
   });
   std::map<std::string, tcp::ConnectionSummary> final;
   for (auto& c : run.monitor.connections()) {
-    final.emplace(Monitor::connection_name(c.client, c.server), std::move(c));
+    final.emplace(trace::endpoints_text(c.client, c.server), std::move(c));
   }
   return {std::move(run), std::move(after), std::move(final)};
 }

@@ -38,10 +38,11 @@ std::vector<std::string> names_of(const std::vector<tcp::State>& path) {
 }
 
 std::vector<trace::TcpStateEvent> state_events(const std::vector<trace::Event>& events, const std::string& conn,
-                                               const std::string& side) {
+                                               net::Side side) {
   std::vector<trace::TcpStateEvent> out;
   for (const auto& e : events) {
-    if (const auto* s = std::get_if<trace::TcpStateEvent>(&e.body); s && s->conn == conn && s->side == side) {
+    const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
+    if (s && s->conn.endpoints_text() == conn && s->side == side) {
       out.push_back(*s);
     }
   }

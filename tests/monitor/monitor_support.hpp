@@ -35,7 +35,7 @@ std::vector<std::string> names_of(const std::vector<tcp::State>& path);
 
 // The observer's tcp_state events of one connection and side, in order.
 std::vector<trace::TcpStateEvent> state_events(const std::vector<trace::Event>& events, const std::string& conn,
-                                               const std::string& side);
+                                               net::Side side);
 
 // Crafting: Ethernet + IPv4 + TCP between 10.0.0.1 (02:..:01) and 10.0.0.2 (02:..:02).
 struct Crafter {

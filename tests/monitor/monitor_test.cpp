@@ -31,11 +31,12 @@ TEST(Monitor, NamesTheConnectionClientFirstAndReportsObserverStates) {
   const auto states = of_kind<trace::TcpStateEvent>(ev);
   ASSERT_FALSE(states.empty());
   for (const auto& s : states) {
-    EXPECT_EQ(s.conn, "10.0.0.1:40000-10.0.0.2:80");
+    EXPECT_EQ(s.conn.endpoints_text(), "10.0.0.1:40000-10.0.0.2:80");
+    EXPECT_EQ(s.conn.name, trace::kUnnamed);
     EXPECT_EQ(s.origin, trace::Origin::kObserver);
-    EXPECT_EQ(s.host, s.side == "client" ? "10.0.0.1:40000" : "10.0.0.2:80");
+    EXPECT_EQ(s.endpoint().to_string(), s.side == net::Side::kClient ? "10.0.0.1:40000" : "10.0.0.2:80");
   }
-  const auto client = state_events(ev, "10.0.0.1:40000-10.0.0.2:80", "client");
+  const auto client = state_events(ev, "10.0.0.1:40000-10.0.0.2:80", net::Side::kClient);
   ASSERT_FALSE(client.empty());
   EXPECT_EQ(client.back().to, tcp::State::kEstablished);
   EXPECT_EQ(client.back().packet, 2U);  // the client learns of the SYN-ACK at packet 2
@@ -50,7 +51,7 @@ TEST(Monitor, SynAckSeenFirstMakesItsReceiverTheClient) {
   const auto conns = m.connections();
   ASSERT_EQ(conns.size(), 1U);
   EXPECT_EQ(conns[0].client.port, 40000);
-  for (const auto& s : of_kind<trace::TcpStateEvent>(ev)) EXPECT_EQ(s.conn, "10.0.0.1:40000-10.0.0.2:80");
+  for (const auto& s : of_kind<trace::TcpStateEvent>(ev)) EXPECT_EQ(s.conn.endpoints_text(), "10.0.0.1:40000-10.0.0.2:80");
 }
 
 TEST(Monitor, TruncatedIpv4HeaderIsCountedAsMalformedNotFatal) {
@@ -130,7 +131,8 @@ TEST(Monitor, OverlappingFragmentsRaiseAnAlertAndDropTheDatagram) {
   for (const auto& f : fragments({{0, 24}, {16, 24}, {40, 20}})) c.feed(m, f, 0, ev);
   const auto alerts = of_kind<trace::AlertEvent>(ev);
   ASSERT_EQ(alerts.size(), 1U);
-  EXPECT_EQ(alerts[0].rule, "ip_fragment_overlap");
+  EXPECT_EQ(alerts[0].rule, trace::AlertRule{trace::IpRule::kFragmentOverlap});
+  EXPECT_EQ(alerts[0].severity, trace::Severity::kWarning);
   EXPECT_EQ(alerts[0].packet, 2U);
   EXPECT_EQ(m.ip_alerts(), 1U);
   EXPECT_EQ(m.counters().reassembled, 0U);
@@ -171,7 +173,7 @@ TEST(Monitor, ArpFramesReachTheSpoofDetector) {
     return a.rule == arp::Rule::kMacChanged && a.packet == 2 && a.old_mac == kMac2 && a.new_mac == kMac66;
   }));
   const auto events = of_kind<trace::AlertEvent>(ev);
-  EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const auto& a) { return a.rule == "mac_changed"; }));
+  EXPECT_TRUE(std::any_of(events.begin(), events.end(), [](const auto& a) { return a.rule == trace::AlertRule{arp::Rule::kMacChanged}; }));
   EXPECT_EQ(m.counters().arp, 2U);
 }
 
@@ -265,11 +267,11 @@ TEST(Monitor, TimeWaitExpiresOnALaterFrameOfAnyKind) {
   c.feed(m, c.tcp(false, ".", 5001, 1002), 4, ev);
   c.feed(m, c.tcp(false, "F.", 5001, 1002), 5, ev);
   c.feed(m, c.tcp(true, ".", 1002, 5002), 6, ev);
-  const auto before = state_events(ev, "10.0.0.1:40000-10.0.0.2:80", "client");
+  const auto before = state_events(ev, "10.0.0.1:40000-10.0.0.2:80", net::Side::kClient);
   ASSERT_FALSE(before.empty());
   ASSERT_EQ(before.back().to, tcp::State::kTimeWait);
   c.feed(m, c.udp(true, 1), 3000, ev);  // 3 s later: 2·MSL has passed
-  const auto after = state_events(ev, "10.0.0.1:40000-10.0.0.2:80", "client");
+  const auto after = state_events(ev, "10.0.0.1:40000-10.0.0.2:80", net::Side::kClient);
   ASSERT_EQ(after.size(), before.size() + 1);
   EXPECT_EQ(after.back().to, tcp::State::kClosed);
   EXPECT_EQ(after.back().packet, 0U);  // a timer, not a packet

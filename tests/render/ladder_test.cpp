@@ -176,10 +176,13 @@ TEST(Ladder, SelectorsChooseConnections) {
 
 TEST(Ladder, SelectingAConnectionByItsScenarioName) {
   const auto f = load_fixture("seed");
-  const auto l = build_ladder(f.events, f.frames, {.select = {"c"}, .arp = false});
+  const auto l = build_ladder(f.events, f.frames, {.select = {"c"}, .arp = false, .names = &f.names});
   ASSERT_EQ(l.sections.size(), 1U);
   EXPECT_TRUE(l.unmatched.empty());
   EXPECT_EQ(l.sections[0].arrows.size(), 10U);
+  // The name comes from the run's table: without it, "c" selects nothing.
+  const auto unnamed = build_ladder(f.events, f.frames, {.select = {"c"}, .arp = false});
+  EXPECT_EQ(unnamed.unmatched, std::vector<std::string>{"c"});
 }
 
 TEST(Ladder, ArrowLimitCountsTheRest) {

@@ -14,6 +14,7 @@ struct Fixture {
   std::string name;
   std::vector<trace::Event> events;
   std::vector<FrameBytes> frames;
+  trace::ConnNames names;  // the run's connection names (none for a capture)
 };
 
 // Reads tests/render/golden/<name>.trace.json; fails the current test when it cannot.

@@ -31,7 +31,31 @@ tcp::State state(const nlohmann::json& j) {
   return s ? *s : tcp::State::kClosed;
 }
 
-trace::Event event_from(const nlohmann::json& j) {
+net::Endpoint endpoint(const nlohmann::json& j, const char* key) {
+  auto e = net::Endpoint::parse(j.at(key).get<std::string>());
+  EXPECT_TRUE(e.has_value()) << j;
+  return e ? *e : net::Endpoint{};
+}
+
+// A connection as the JSONL writer printed it: its client and server, and the name (if
+// the table has the printed one).
+trace::ConnRef conn_from(const nlohmann::json& j, const trace::ConnNames& names) {
+  const net::Endpoint client = endpoint(j, "client");
+  trace::ConnRef ref{net::FlowKey(client, endpoint(j, "server")), client, trace::kUnnamed};
+  if (const auto id = names.find(j.at("conn").get<std::string>()); id && names.entry(*id).flow == ref.flow) {
+    ref = names.named(ref, *id);
+  }
+  return ref;
+}
+
+template <class Enum>
+Enum enum_named(const nlohmann::json& j, std::optional<Enum> (*parse)(std::string_view) noexcept) {
+  const auto v = parse(j.get<std::string>());
+  EXPECT_TRUE(v.has_value()) << j;
+  return v.value_or(Enum{});
+}
+
+trace::Event event_from(const nlohmann::json& j, const trace::ConnNames& names) {
   trace::Event e;
   e.time = parse_time(j.at("t").get<std::string>());
   const std::string kind = j.at("kind").get<std::string>();
@@ -48,9 +72,11 @@ trace::Event event_from(const nlohmann::json& j) {
     e.body = p;
   } else if (kind == "tcp_state") {
     trace::TcpStateEvent s;
-    s.conn = j.at("conn").get<std::string>();
-    s.side = j.at("side").get<std::string>();
+    s.conn = conn_from(j, names);
+    s.side = j.at("side").get<std::string>() == "server" ? net::Side::kServer : net::Side::kClient;
+    // The writer prints the side's endpoint where there is no host name.
     s.host = j.at("host").get<std::string>();
+    if (s.host == s.endpoint().to_string()) s.host.clear();
     s.from = state(j.at("from"));
     s.to = state(j.at("to"));
     s.cause = j.at("cause").get<std::string>();
@@ -63,26 +89,36 @@ trace::Event event_from(const nlohmann::json& j) {
     a.ip = *net::Ipv4Addr::parse(j.at("ip").get<std::string>());
     a.old_mac = opt<net::MacAddr>(j, "old_mac");
     a.new_mac = opt<net::MacAddr>(j, "new_mac");
-    a.old_state = j.at("old_state").get<std::string>();
-    a.new_state = j.at("new_state").get<std::string>();
-    a.cause = j.at("cause").get<std::string>();
+    for (auto [key, state] : {std::pair{"old_state", &a.old_state}, std::pair{"new_state", &a.new_state}}) {
+      if (j.at(key) != "") *state = enum_named<arp::EntryState>(j.at(key), arp::parse_entry_state);
+    }
+    a.cause = enum_named<arp::Cause>(j.at("cause"), arp::parse_cause);
     e.body = a;
   } else if (kind == "alert") {
     trace::AlertEvent a;
-    a.rule = j.at("rule").get<std::string>();
-    a.severity = j.at("severity").get<std::string>();
-    a.ip = opt<net::Ipv4Addr>(j, "ip");
+    a.rule = enum_named<trace::AlertRule>(j.at("rule"), trace::parse_alert_rule);
+    const std::string severity = j.at("severity").get<std::string>();
+    a.severity = severity == "critical" ? trace::Severity::kCritical
+                 : severity == "warning" ? trace::Severity::kWarning
+                                         : trace::Severity::kInfo;
+    a.ip = opt<net::IpAddr>(j, "ip");
     a.old_mac = opt<net::MacAddr>(j, "old_mac");
     a.new_mac = opt<net::MacAddr>(j, "new_mac");
     a.message = j.at("message").get<std::string>();
     a.packet = j.at("packet").get<std::uint64_t>();
     e.body = a;
   } else if (kind == "anomaly") {
-    e.body = trace::AnomalyEvent{j.at("name").get<std::string>(), j.at("conn").get<std::string>(),
-                                 j.at("detail").get<std::string>(), j.at("packet").get<std::uint64_t>()};
+    trace::AnomalyEvent a;
+    a.name = j.at("name").get<std::string>();
+    if (j.contains("client")) a.conn = conn_from(j, names);
+    else a.subject = j.at("conn").get<std::string>();
+    a.detail = j.at("detail").get<std::string>();
+    a.packet = j.at("packet").get<std::uint64_t>();
+    e.body = a;
   } else if (kind == "app") {
-    e.body = trace::AppEvent{j.at("host").get<std::string>(), j.at("action").get<std::string>(),
-                             j.at("conn").get<std::string>(), j.at("detail").get<std::string>()};
+    // The ladder does not draw application events' connections.
+    e.body = trace::AppEvent{j.at("host").get<std::string>(), j.at("action").get<std::string>(), std::nullopt,
+                             j.at("detail").get<std::string>()};
   } else {
     e.body = trace::VerdictEvent{j.value("expectation", ""), j.value("pass", false), j.value("detail", "")};
   }
@@ -116,7 +152,13 @@ Fixture load_fixture(const std::string& name) {
   EXPECT_FALSE(text.empty()) << "missing fixture " << golden_path(name + ".trace.json");
   if (text.empty()) return f;
   const auto j = nlohmann::json::parse(text);
-  for (const auto& e : j.at("events")) f.events.push_back(event_from(e));
+  for (const auto& n : j.at("names")) {
+    const net::Endpoint client = endpoint(n, "client");
+    f.names.add({n.at("name").get<std::string>(), net::FlowKey(client, endpoint(n, "server")), client,
+                 n.at("client_host").get<std::string>(), n.at("server_host").get<std::string>(),
+                 parse_time(n.at("opened").get<std::string>())});
+  }
+  for (const auto& e : j.at("events")) f.events.push_back(event_from(e, f.names));
   for (const auto& fr : j.at("frames"))
     f.frames.push_back(FrameBytes{fr.at("number").get<std::uint64_t>(), parse_time(fr.at("t").get<std::string>()),
                                   unhex(fr.at("hex").get<std::string>())});

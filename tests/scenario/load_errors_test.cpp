@@ -84,6 +84,7 @@ const Case kCases[] = {
     {"bad_bandwidth", "/link/bandwidth", "a bandwidth like \"100Mbit\"", "\"fast\""},
     {"bad_hex", "/steps/2/send/hex", "an even number of hex digits", "\"abc\""},
     {"bad_state_name", "/expect/0/states/2", "a TCP state name", "\"FIN_WAIT_3\""},
+    {"bad_alert_rule", "/expect/0/alerts/1/rule", "an alert rule: one of new_station, mac_changed", "\"arp_spoof\""},
     {"bad_side", "/expect/0/side", "\"client\" or \"server\"", "\"both\""},
     {"bad_pattern_flags", "/expect/0/pattern/1", "TCP flags (S F R P U E W . or none) or udp, arp, icmp in \"b > a SYN\"", "\"SYN\""},
     {"bad_pattern_option", "/expect/0/pattern/0", "an option (mss N, wscale N, sackOK", "\"wscal\""},

@@ -237,7 +237,7 @@ TEST_F(FullScenario, DeliveredByHostName) {
 TEST_F(FullScenario, AlertsAndArpCache) {
   const auto& a = expect<ExpectAlerts>(4);
   ASSERT_EQ(a.alerts.size(), 1u);
-  EXPECT_EQ(a.alerts[0].rule, "arp_spoof");
+  EXPECT_EQ(a.alerts[0].rule, trace::AlertRule{arp::Rule::kMacChanged});
   EXPECT_EQ(a.alerts[0].mac, mac("02:00:00:00:00:66"));
   EXPECT_TRUE(expect<ExpectAlerts>(5).alerts.empty());
   const auto& c = expect<ExpectArpCache>(6);

@@ -62,9 +62,11 @@ std::string generate(std::uint64_t seed) {
 
 // One side's two paths from the run's trace, compared (packets are wire frame numbers:
 // the endpoint's entries name the frame being delivered, the observer's the one captured).
-tcp::testing::Agreement observer_agreement(const sim::RunResult& run, const char* side) {
+trace::ConnNameId conn_c(const sim::RunResult& run) { return run.sim->names().find("c").value_or(trace::kUnnamed); }
+
+tcp::testing::Agreement observer_agreement(const sim::RunResult& run, net::Side side) {
   auto caused = [&](trace::Origin origin) {
-    auto p = check::state_path(run.sim->events(), "c", side, origin);
+    auto p = check::state_path(run.sim->events(), conn_c(run), side, origin);
     return tcp::testing::CausedPath{std::move(p.states), std::move(p.packets), std::move(p.times)};
   };
   return tcp::testing::compare_paths(caused(trace::Origin::kEndpoint), caused(trace::Origin::kObserver));
@@ -95,7 +97,7 @@ TEST(GeneratedScenarios, DeliverIntactEndClosedAndTheObserverKnowsWhatItCan) {
         ADD_FAILURE() << v.pointer << " " << v.name << ": " << v.detail << "\n" << text;
         continue;
       }
-      const char* side = v.pointer == "/observer/c/client" ? "client" : "server";
+      const net::Side side = v.pointer == "/observer/c/client" ? net::Side::kClient : net::Side::kServer;
       const auto a = observer_agreement(run, side);
       EXPECT_TRUE(a.agree) << v.pointer << ": " << a.why << "\n" << text;
       for (const auto rule : a.rules) allowed[std::string(rule)].push_back(seed);
@@ -105,11 +107,11 @@ TEST(GeneratedScenarios, DeliverIntactEndClosedAndTheObserverKnowsWhatItCan) {
     min_observer_verdicts = std::min(min_observer_verdicts, observer_verdicts);
     observer_verdicts_total += observer_verdicts;
     if (lossless) ++lossless_runs;
-    for (const char* side : {"client", "server"}) {
-      const auto path = check::state_path(run.sim->events(), "c", side, trace::Origin::kEndpoint);
+    for (const net::Side side : {net::Side::kClient, net::Side::kServer}) {
+      const auto path = check::state_path(run.sim->events(), conn_c(run), side, trace::Origin::kEndpoint);
       ASSERT_FALSE(path.states.empty());
       // With MSL 1 s and a 600 s run, TIME_WAIT has expired too.
-      EXPECT_EQ(path.states.back(), tcp::State::kClosed) << side << " " << check::to_string(path.states);
+      EXPECT_EQ(path.states.back(), tcp::State::kClosed) << net::to_string(side) << " " << check::to_string(path.states);
     }
   }
   // Exact agreement must have had something to check.

@@ -25,11 +25,11 @@ HostConfig host_config(std::string name, std::uint8_t last) {
 }
 
 // The states one side went through, as the trace recorded them.
-std::vector<std::string> states_of(const Simulator& sim, const std::string& conn, const std::string& side) {
+std::vector<std::string> states_of(const Simulator& sim, const std::string& conn, net::Side side) {
   std::vector<std::string> out;
   for (const auto& e : sim.events()) {
     const auto* s = std::get_if<trace::TcpStateEvent>(&e.body);
-    if (!s || s->conn != conn || s->side != side) continue;
+    if (!s || sim.names().text(s->conn) != conn || s->side != side) continue;
     if (out.empty() && s->from != tcp::State::kClosed) out.emplace_back(tcp::to_string(s->from));
     out.emplace_back(tcp::to_string(s->to));
   }
@@ -49,7 +49,7 @@ class TwoHosts : public ::testing::Test {
   Simulator sim;
   Host* client = nullptr;
   Host* server = nullptr;
-  ConnKey key;
+  net::FlowKey key;
 };
 
 TEST_F(TwoHosts, HandshakeDataAndClientCloseFirst) {
@@ -62,17 +62,17 @@ TEST_F(TwoHosts, HandshakeDataAndClientCloseFirst) {
   });
   sim.at(at_ms(5), [&](Time now) { ASSERT_TRUE(client->send(key, bytes_of("你好"), now)); });
   sim.at(at_ms(10), [&](Time now) {
-    ASSERT_TRUE(server->send(sim.connection("c")->server_key, bytes_of("hi"), now));
+    ASSERT_TRUE(server->send(sim.connection("c")->flow, bytes_of("hi"), now));
   });
   sim.at(at_ms(20), [&](Time now) { ASSERT_TRUE(client->close(key, now)); });
-  sim.at(at_ms(30), [&](Time now) { ASSERT_TRUE(server->close(sim.connection("c")->server_key, now)); });
+  sim.at(at_ms(30), [&](Time now) { ASSERT_TRUE(server->close(sim.connection("c")->flow, now)); });
   sim.run(Time() + Duration::seconds(300));
 
-  EXPECT_EQ(states_of(sim, "c", "client"),
+  EXPECT_EQ(states_of(sim, "c", net::Side::kClient),
             (std::vector<std::string>{"SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT", "CLOSED"}));
-  EXPECT_EQ(states_of(sim, "c", "server"),
+  EXPECT_EQ(states_of(sim, "c", net::Side::kServer),
             (std::vector<std::string>{"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
-  EXPECT_EQ(server->received(sim.connection("c")->server_key), bytes_of("你好"));
+  EXPECT_EQ(server->received(sim.connection("c")->flow), bytes_of("你好"));
   EXPECT_EQ(client->received(key), bytes_of("hi"));
   // ARP resolution comes first: a broadcast request and a reply.
   ASSERT_GE(sim.frames().size(), 2U);
@@ -90,7 +90,7 @@ TEST_F(TwoHosts, SynToClosedPortIsRefusedWithRst) {
     sim.name_connection("c", *client, key);
   });
   sim.run(Time() + Duration::seconds(10));
-  EXPECT_EQ(states_of(sim, "c", "client"), (std::vector<std::string>{"SYN_SENT", "CLOSED"}));
+  EXPECT_EQ(states_of(sim, "c", net::Side::kClient), (std::vector<std::string>{"SYN_SENT", "CLOSED"}));
   bool refused = false;
   for (const auto& e : sim.events()) {
     if (const auto* a = std::get_if<trace::AppEvent>(&e.body)) {
@@ -159,7 +159,7 @@ TEST(SimulatorDeterminism, SameSeedSameFrames) {
     Simulator sim(seed, p);
     Host& a = sim.add_host(host_config("a", 1));
     Host& b = sim.add_host(host_config("b", 2));
-    ConnKey k;
+    net::FlowKey k;
     sim.at(at_ms(0), [&](Time now) { (void)b.listen(80, now); });
     sim.at(at_ms(1), [&](Time now) { k = *a.connect(b.config().ip, 80, 0, now); });
     sim.at(at_ms(100), [&](Time now) { (void)a.send(k, std::vector<std::uint8_t>(50000, 0x5a), now); });

@@ -18,10 +18,26 @@ TEST(Timeline, LostFrameIsMarked) {
 }
 
 TEST(Timeline, StateChangeShowsConnSideAndBothStates) {
+  const net::Endpoint client{net::Ipv4Addr(10, 0, 0, 1), 40000};
+  const net::Endpoint server{net::Ipv4Addr(10, 0, 0, 2), 80};
+  ConnNames names;
+  const ConnNameId id = names.add({"c", net::FlowKey(client, server), client, "client", "server", net::Time()});
   Event e{net::Time::from_ns(2'000'000),
-          TcpStateEvent{"c", "client", "client", tcp::State::kSynSent, tcp::State::kEstablished, "rcv S.",
-                        Origin::kEndpoint, 2}};
-  EXPECT_EQ(timeline_line(e, net::Time()), "   0.002000        client c[client] SYN_SENT -> ESTABLISHED  (rcv S.)");
+          TcpStateEvent{ConnRef{net::FlowKey(client, server), client, id}, net::Side::kClient, "client",
+                        tcp::State::kSynSent, tcp::State::kEstablished, "rcv S.", Origin::kEndpoint, 2}};
+  EXPECT_EQ(timeline_line(e, net::Time(), &names),
+            "   0.002000        client c[client] SYN_SENT -> ESTABLISHED  (rcv S.)");
+}
+
+TEST(Timeline, ObservedStateChangeOfACaptureNamesTheEndpoints) {
+  const net::Endpoint client{*net::IpAddr::parse("2001:db8::1"), 40000};
+  const net::Endpoint server{*net::IpAddr::parse("2001:db8::2"), 80};
+  Event e{net::Time::from_ns(2'000'000),
+          TcpStateEvent{ConnRef{net::FlowKey(client, server), client, kUnnamed}, net::Side::kServer, "",
+                        tcp::State::kSynReceived, tcp::State::kEstablished, "rcv .", Origin::kObserver, 3}};
+  EXPECT_EQ(timeline_line(e, net::Time()),
+            "   0.002000        [2001:db8::2]:80 [2001:db8::1]:40000-[2001:db8::2]:80[server] SYN_RECEIVED -> "
+            "ESTABLISHED  (rcv .) [observer]");
 }
 
 }  // namespace

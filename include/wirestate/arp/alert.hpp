@@ -10,6 +10,7 @@
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 #include "wirestate/net/time.hpp"
+#include "wirestate/trace/severity.hpp"
 
 namespace wirestate::arp {
 
@@ -37,10 +38,8 @@ std::string_view to_string(Rule rule) noexcept;
 // The rule with that stable name, if any.
 std::optional<Rule> parse_rule(std::string_view name) noexcept;
 
-enum class Severity : std::uint8_t { kInfo, kWarning, kCritical };
-
-// "info", "warning", "critical".
-std::string_view to_string(Severity severity) noexcept;
+using Severity = trace::Severity;
+using trace::to_string;
 
 struct Alert {
   net::Time time;

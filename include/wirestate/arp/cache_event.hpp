@@ -22,6 +22,7 @@ enum class EntryState : std::uint8_t {
 
 // "INCOMPLETE", "REACHABLE", "STALE", "PERMANENT" (as `ip neigh` prints them).
 std::string_view to_string(EntryState state) noexcept;
+std::optional<EntryState> parse_entry_state(std::string_view name) noexcept;
 
 // Why something changed; to_string() gives the stable name used in traces.
 enum class Cause : std::uint8_t {
@@ -49,6 +50,7 @@ enum class Cause : std::uint8_t {
 
 // The stable name of a cause (see the enumerators' comments).
 std::string_view to_string(Cause cause) noexcept;
+std::optional<Cause> parse_cause(std::string_view name) noexcept;
 
 // One change, at one point in time.
 struct CacheEvent {

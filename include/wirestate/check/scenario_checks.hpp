@@ -26,17 +26,17 @@ struct StatePath {
   std::vector<std::uint64_t> packets;
   std::vector<net::Time> times;
 };
-StatePath state_path(const std::vector<trace::Event>& events, const std::string& conn,
-                     const std::string& side, trace::Origin origin);
+StatePath state_path(const std::vector<trace::Event>& events, trace::ConnNameId conn, net::Side side,
+                     trace::Origin origin);
 
-// The observer's verdict on one side ("client", "server") of TCP connection `conn`: its
+// The observer's verdict on one side of TCP connection `conn` (id in the run's names): its
 // inferred path against the endpoint's, from a run's events, where `segments_on_wire`
 // segments of the connection crossed the wire. An empty path never passes silently: with
 // no segment on the wire the observer must have inferred nothing; with segments, a side
 // empty on one view only fails and says which; both empty (the endpoint never had the
 // connection, e.g. a refused SYN, and the observer inferred nothing) agree.
-Verdict observer_verdict(const std::vector<trace::Event>& events, const std::string& conn, const std::string& side,
-                         std::uint64_t segments_on_wire);
+Verdict observer_verdict(const std::vector<trace::Event>& events, trace::ConnNameId id, const std::string& conn,
+                         net::Side side, std::uint64_t segments_on_wire);
 
 // "[SYN_SENT, ESTABLISHED]".
 std::string to_string(const std::vector<tcp::State>& states);

@@ -111,10 +111,6 @@ class Monitor {
   // The ARP alerts raised so far (at most max_kept_arp_alerts), in order.
   const std::vector<arp::Alert>& arp_alerts() const noexcept { return arp_alerts_; }
 
-  // "10.0.0.1:40000-10.0.0.2:80" or "[2001:db8::1]:40000-[2001:db8::2]:80": the name
-  // events use for a connection (client first).
-  static std::string connection_name(const net::Endpoint& client, const net::Endpoint& server);
-
   const MonitorCounters& counters() const noexcept { return counters_; }
   const IcmpCounters& icmp() const noexcept { return icmp_; }
   const tcp::Observer& observer() const noexcept { return observer_; }
@@ -126,11 +122,6 @@ class Monitor {
   const MonitorConfig& config() const noexcept { return config_; }
 
  private:
-  struct ConnName {
-    net::Endpoint client;
-    net::Endpoint server;
-    std::string name;
-  };
   struct Finished;  // retired summaries, shared with the sinks (stable address)
 
   void on_decoded(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
@@ -158,7 +149,7 @@ class Monitor {
   ip::Reassembler reassembler_;
   UdpFlowTable udp_;
   std::unique_ptr<Finished> finished_;
-  std::unordered_map<std::uint64_t, ConnName> names_;  // live connections only
+  std::unordered_map<std::uint64_t, trace::ConnRef> conns_;  // by observer id, live connections only
   std::vector<arp::Alert> arp_alerts_;
   // Scratch space reused across frames (DecodedPacket is large).
   std::unique_ptr<wire::DecodedPacket> decoded_;

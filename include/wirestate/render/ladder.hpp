@@ -37,6 +37,8 @@ struct LadderOptions {
   bool arp = true;
   // Title of the diagram (scenario name or file name).
   std::string title;
+  // The scenario's connection names (a run), nullptr for a capture.
+  const trace::ConnNames* names = nullptr;
   // Limits: arrows drawn per section (the rest are counted in Section::omitted) and
   // sections (connections beyond it are counted in Ladder::omitted_sections).
   std::size_t max_arrows = 2000;

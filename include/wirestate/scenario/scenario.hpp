@@ -13,9 +13,11 @@
 
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
+#include "wirestate/net/side.hpp"
 #include "wirestate/net/time.hpp"
 #include "wirestate/scenario/pattern.hpp"
 #include "wirestate/tcp/state.hpp"
+#include "wirestate/trace/alert_rule.hpp"
 #include "wirestate/wire/arp_repr.hpp"
 #include "wirestate/wire/frame_builder.hpp"
 #include "wirestate/wire/ipv4.hpp"
@@ -194,8 +196,8 @@ struct Step {
 // ---------------------------------------------------------------------------------------
 // Expectations
 
-enum class Side : std::uint8_t { kClient, kServer };
-std::string_view to_string(Side side) noexcept;
+using Side = net::Side;
+using net::to_string;
 
 enum class ConnKind : std::uint8_t { kTcp, kUdp };
 
@@ -222,7 +224,7 @@ struct ExpectDelivered {
 };
 // One alert of the ARP spoof detector (or another rule).
 struct AlertSpec {
-  std::string rule;
+  trace::AlertRule rule;
   std::optional<net::Ipv4Addr> ip;
   std::optional<net::MacAddr> mac;
 };

@@ -16,8 +16,11 @@
 
 #include "wirestate/arp/cache.hpp"
 #include "wirestate/ip/reassembler.hpp"
+#include "wirestate/net/endpoint.hpp"
+#include "wirestate/net/flow_key.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
+#include "wirestate/net/side.hpp"
 #include "wirestate/net/time.hpp"
 #include "wirestate/tcp/endpoint.hpp"
 #include "wirestate/trace/event.hpp"
@@ -45,14 +48,6 @@ struct HostConfig {
   std::uint16_t first_ephemeral_port = 32768;
 };
 
-// One TCP connection as a host names it.
-struct ConnKey {
-  std::uint16_t local_port = 0;
-  net::Ipv4Addr remote_ip;
-  std::uint16_t remote_port = 0;
-  auto operator<=>(const ConnKey&) const = default;
-};
-
 class Host;
 
 // What a host tells the simulator that owns it.
@@ -61,8 +56,9 @@ class HostEnv {
   virtual ~HostEnv() = default;
   // Puts a frame on the host's NIC.
   virtual void transmit(Host& host, std::vector<std::uint8_t> frame, net::Time now) = 0;
-  // A TCP endpoint of this host reported something (state change, error, data, FIN).
-  virtual void tcp_event(Host& host, const ConnKey& key, const tcp::Event& event) = 0;
+  // A TCP endpoint of this host reported something (state change, error, data, FIN):
+  // `conn` is the connection (unnamed), `side` which end of it this host is.
+  virtual void tcp_event(Host& host, const trace::ConnRef& conn, net::Side side, const tcp::Event& event) = 0;
   // Anything else worth a trace line (app actions, ARP cache changes, drops, ICMP).
   virtual void host_event(Host& host, trace::Event event) = 0;
 };
@@ -95,19 +91,19 @@ class Host {
   // Passive open on port (a listening socket).
   tl::expected<void, std::string> listen(std::uint16_t port, net::Time now);
   // Active open to remote:port from local_port (0 picks an ephemeral port).
-  tl::expected<ConnKey, std::string> connect(net::Ipv4Addr remote, std::uint16_t port,
+  tl::expected<net::FlowKey, std::string> connect(net::Ipv4Addr remote, std::uint16_t port,
                                              std::uint16_t local_port, net::Time now);
   // Takes the next free ephemeral port towards remote:port (0 when none is left).
   std::uint16_t pick_ephemeral_port(net::Ipv4Addr remote, std::uint16_t port);
   // Queues bytes on a connection; what the send buffer cannot take yet is held by the
   // application and pushed as the buffer drains, like a blocking write.
-  tl::expected<void, std::string> send(const ConnKey& key, std::vector<std::uint8_t> data,
+  tl::expected<void, std::string> send(const net::FlowKey& key, std::vector<std::uint8_t> data,
                                        net::Time now);
   // Half-close (shutdown(SHUT_WR)) and close: both send FIN after the queued data; the
   // application keeps reading either way (data keeps flowing towards a FIN_WAIT_2 side).
-  tl::expected<void, std::string> close(const ConnKey& key, net::Time now);
+  tl::expected<void, std::string> close(const net::FlowKey& key, net::Time now);
   // RST now (SO_LINGER 0 then close()).
-  tl::expected<void, std::string> abort(const ConnKey& key, net::Time now);
+  tl::expected<void, std::string> abort(const net::FlowKey& key, net::Time now);
   // UDP: bind a port; send a datagram from src_port.
   tl::expected<void, std::string> udp_bind(std::uint16_t port);
   void udp_send(std::uint16_t src_port, net::Ipv4Addr dst, std::uint16_t dst_port,
@@ -121,9 +117,9 @@ class Host {
 
   // --- What the host knows --------------------------------------------------------------
   // The endpoint of a connection (nullptr once it is gone).
-  const tcp::Endpoint* endpoint(const ConnKey& key) const;
+  const tcp::Endpoint* endpoint(const net::FlowKey& key) const;
   // Every byte the application has read from a connection, in order.
-  const std::vector<std::uint8_t>& received(const ConnKey& key) const;
+  const std::vector<std::uint8_t>& received(const net::FlowKey& key) const;
   // UDP datagrams received on a port.
   const std::vector<udp::Datagram>& udp_received(std::uint16_t port) const;
   const PingStats& ping_stats(std::uint16_t id) const;
@@ -138,9 +134,15 @@ class Host {
     bool close_requested = false;
     bool close_done = false;
     net::Time deadline = net::Time::max();  // as filed in timers_
+    net::Endpoint local;
+    net::Endpoint remote;
+    net::Side side = net::Side::kClient;  // connect() made it, or a listener spawned it
+    trace::ConnRef ref() const;
   };
+  // The key of our connection from local_port to remote:port.
+  net::FlowKey key_of(std::uint16_t local_port, net::Ipv4Addr remote, std::uint16_t remote_port) const;
   // Files a connection's next deadline in timers_ (after anything that may change it).
-  void file_timer(const ConnKey& key, Connection& conn);
+  void file_timer(const net::FlowKey& key, Connection& conn);
 
   // Input, by layer.
   void arp_input(const wire::DecodedPacket& pkt, net::Time now);
@@ -160,8 +162,8 @@ class Host {
   // senders about failures and reports the cache's changes.
   void flush_arp_outputs(net::Time now);
   // Drains one endpoint's outputs and events, pushes app data, reaps it if closed.
-  void service(const ConnKey& key, net::Time now);
-  void send_tcp(const ConnKey& key, const tcp::Segment& seg, net::Time now);
+  void service(const net::FlowKey& key, net::Time now);
+  void send_tcp(const net::FlowKey& key, const tcp::Segment& seg, net::Time now);
   void count_drop(const std::string& reason);
   void report(trace::Event event);
 
@@ -171,16 +173,16 @@ class Host {
   arp::Cache arp_;
   arp::CacheOutput arp_out_;
   std::uint64_t next_item_id_ = 1;
-  std::map<std::uint64_t, ConnKey> items_for_conn_;  // queued datagrams of TCP connections
-  std::optional<ConnKey> sending_for_;               // the connection ip_output works for
+  std::map<std::uint64_t, net::FlowKey> items_for_conn_;  // queued datagrams of TCP connections
+  std::optional<net::FlowKey> sending_for_;             // the connection ip_output works for
   ip::Reassembler reassembler_;
   udp::SocketTable udp_;
   std::set<std::uint16_t> listening_;
-  std::map<ConnKey, Connection> conns_;
+  std::map<net::FlowKey, Connection> conns_;
   // Every connection's next deadline, earliest first: the host's timers cost O(log n)
   // per change instead of a scan of all connections.
-  std::set<std::pair<net::Time, ConnKey>> timers_;
-  std::map<ConnKey, std::vector<std::uint8_t>> received_;
+  std::set<std::pair<net::Time, net::FlowKey>> timers_;
+  std::map<net::FlowKey, std::vector<std::uint8_t>> received_;
   std::map<std::uint16_t, std::vector<udp::Datagram>> udp_received_;
   std::map<std::uint16_t, PingStats> pings_;
   std::map<std::string, std::uint64_t> drops_;

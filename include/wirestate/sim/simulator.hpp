@@ -32,16 +32,6 @@ struct WireFrame {
   bool lost = false;  // at least one copy was lost on the link
 };
 
-// A connection the scenario named: its client side and where it goes.
-struct NamedConn {
-  std::string name;
-  std::string client;  // host names
-  std::string server;
-  ConnKey client_key;  // as the client names it
-  ConnKey server_key;  // as the server names it
-  net::Time opened;    // when the name was given: it names the 4-tuple from then on
-};
-
 class Simulator final : public HostEnv {
  public:
   using Action = std::function<void(net::Time now)>;
@@ -58,9 +48,13 @@ class Simulator final : public HostEnv {
 
   // Runs action at virtual time `at` (steps of a scenario), after the host events due then.
   void at(net::Time at, Action action);
-  // Gives a connection a name; the client side is known, the server side is derived.
-  void name_connection(const std::string& name, const Host& client, const ConnKey& key);
-  const NamedConn* connection(const std::string& name) const;
+  // Gives connection `key` of host `client` a name from now on (the server host is the
+  // one with the other end's address, if any).
+  trace::ConnNameId name_connection(const std::string& name, const Host& client, const net::FlowKey& key);
+  // The latest connection given this name, nullptr when none was.
+  const trace::ConnNames::Entry* connection(const std::string& name) const;
+  // The scenario's names for connections (what writers print and checks look up).
+  const trace::ConnNames& names() const noexcept { return names_; }
   // Replaces the link's settings from now on.
   void set_link(const LinkParams& params) { segment_.set_params(params); }
   // Settings for frames sent by `from` (to `to`, or to anyone when to is null).
@@ -77,10 +71,6 @@ class Simulator final : public HostEnv {
   // Everything that happened, in order.
   const std::vector<trace::Event>& events() const noexcept { return events_; }
   const std::vector<WireFrame>& frames() const noexcept { return frames_; }
-  const std::map<std::string, NamedConn>& connections() const noexcept { return named_; }
-  // Of the named connections that match, those named most recently at or before t (a
-  // reused 4-tuple belongs to its latest name; a simultaneous open has two names at once).
-  std::vector<const NamedConn*> current(const std::vector<const NamedConn*>& matching, net::Time t) const;
   const SegmentStats& link_stats() const noexcept { return segment_.stats(); }
 
   // Called with every event as it is recorded (live timeline printing, monitors).
@@ -90,7 +80,7 @@ class Simulator final : public HostEnv {
 
   // HostEnv.
   void transmit(Host& host, std::vector<std::uint8_t> frame, net::Time now) override;
-  void tcp_event(Host& host, const ConnKey& key, const tcp::Event& event) override;
+  void tcp_event(Host& host, const trace::ConnRef& conn, net::Side side, const tcp::Event& event) override;
   void host_event(Host& host, trace::Event event) override;
 
  private:
@@ -110,9 +100,10 @@ class Simulator final : public HostEnv {
   Attached& attached(const Host& host);
   // The wire number of a recent frame, 0 when forgotten.
   std::uint64_t frame_number(const FramePtr& frame) const;
-  // The names and sides a host's connection has (two names in a simultaneous open,
-  // where each host named its own connect), or a generated name.
-  std::vector<std::pair<std::string, std::string>> names_of(const Host& host, const ConnKey& key) const;
+  // The connection under each name it has now, with the side `side` of it is under that
+  // name (two names in a simultaneous open, where each host named its own connect; the
+  // unnamed reference when it has none).
+  std::vector<std::pair<trace::ConnRef, net::Side>> named(const trace::ConnRef& conn, net::Side side) const;
 
   EventQueue queue_;
   Rng rng_;
@@ -121,7 +112,7 @@ class Simulator final : public HostEnv {
   std::vector<std::unique_ptr<Host>> hosts_;
   std::deque<Attached> attached_;       // by port (a deque: wake-ups keep references)
   std::uint64_t delivering_ = 0;        // number of the frame being delivered, 0 outside
-  std::map<std::string, NamedConn> named_;
+  trace::ConnNames names_;
   std::vector<trace::Event> events_;
   std::vector<WireFrame> frames_;
   std::deque<FramePtr> recent_frames_;  // kept alive so their addresses stay unique

@@ -12,6 +12,7 @@
 #include "wirestate/net/endpoint.hpp"
 #include "wirestate/net/flow_key.hpp"
 #include "wirestate/net/ip_addr.hpp"
+#include "wirestate/net/side.hpp"
 #include "wirestate/net/time.hpp"
 #include "wirestate/tcp/state.hpp"
 #include "wirestate/wire/tcp_repr.hpp"
@@ -31,10 +32,8 @@ struct ObservedSegment {
 };
 
 // Which endpoint: the client sent the first SYN (with no SYN seen: the first packet).
-enum class ConnSide : std::uint8_t { kClient, kServer };
-
-// "client" or "server".
-std::string_view to_string(ConnSide side) noexcept;
+using ConnSide = net::Side;
+using net::to_string;
 
 // Per-packet anomalies. The first thirteen use Wireshark's tcp.analysis vocabulary and
 // rules; the rest are the observer's own findings.

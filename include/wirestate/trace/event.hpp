@@ -1,17 +1,25 @@
 #pragma once
 // The one event vocabulary of wirestate (DESIGN.md): the simulator, the passive monitor
 // and the checks all speak it, so the JSONL writer, the timeline, the ladder diagram and
-// the expectations work the same on a scenario run and on a capture.
+// the expectations work the same on a scenario run and on a capture. Events are typed
+// (connections as ConnRef, sides, states, rules and severities as enums): only the
+// writers (JSONL, timeline, render/) make strings of them.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "wirestate/arp/cache_event.hpp"
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
+#include "wirestate/net/side.hpp"
 #include "wirestate/net/time.hpp"
 #include "wirestate/tcp/state.hpp"
+#include "wirestate/trace/alert_rule.hpp"
+#include "wirestate/trace/conn_names.hpp"
+#include "wirestate/trace/severity.hpp"
 
 namespace wirestate::trace {
 
@@ -33,14 +41,17 @@ enum class Origin { kEndpoint, kObserver };
 
 // One side of one TCP connection changed state.
 struct TcpStateEvent {
-  std::string conn;           // scenario connection name, or "a.b.c.d:p-e.f.g.h:q"
-  std::string side;           // "client" or "server"
-  std::string host;           // host name or ip:port of that side
+  ConnRef conn;
+  net::Side side = net::Side::kClient;
+  std::string host;           // the simulated host of that side; "" in a capture
   tcp::State from = tcp::State::kClosed;
   tcp::State to = tcp::State::kClosed;
   std::string cause;          // "connect", "rcv SYN,ACK seq 1 ack 1", "timer TIME_WAIT", ...
   Origin origin = Origin::kEndpoint;
   std::uint64_t packet = 0;   // the packet that caused it, 0 when none did
+
+  // The endpoint of the side that changed.
+  net::Endpoint endpoint() const { return conn.endpoint(side); }
 };
 
 // An ARP cache entry of a simulated host changed.
@@ -49,16 +60,16 @@ struct ArpCacheEvent {
   net::Ipv4Addr ip;
   std::optional<net::MacAddr> old_mac;
   std::optional<net::MacAddr> new_mac;
-  std::string old_state;      // INCOMPLETE, REACHABLE, STALE, PERMANENT, or "" (absent)
-  std::string new_state;
-  std::string cause;
+  std::optional<arp::EntryState> old_state;  // nullopt: the entry did not exist
+  std::optional<arp::EntryState> new_state;  // nullopt: the entry is gone
+  arp::Cause cause = arp::Cause::kResolve;
 };
 
 // A security alert (ARP spoofing, overlapping fragments, ...).
 struct AlertEvent {
-  std::string rule;           // stable name: mac_changed, flip_flop, ...
-  std::string severity;       // info, warning, critical
-  std::optional<net::Ipv4Addr> ip;
+  AlertRule rule = arp::Rule::kNewStation;
+  Severity severity = Severity::kInfo;
+  std::optional<net::IpAddr> ip;
   std::optional<net::MacAddr> old_mac;
   std::optional<net::MacAddr> new_mac;
   std::string message;
@@ -68,7 +79,8 @@ struct AlertEvent {
 // A protocol anomaly in Wireshark's or Zeek's vocabulary (retransmission, malformed, ...).
 struct AnomalyEvent {
   std::string name;
-  std::string conn;
+  std::optional<ConnRef> conn;  // the TCP connection it is about, if one
+  std::string subject;          // else what it is about ("a > b id 0x1 proto 17"), or ""
   std::string detail;
   std::uint64_t packet = 0;
 };
@@ -77,7 +89,7 @@ struct AnomalyEvent {
 struct AppEvent {
   std::string host;
   std::string action;
-  std::string conn;
+  std::optional<ConnRef> conn;  // the connection it concerns, if one
   std::string detail;
 };
 
