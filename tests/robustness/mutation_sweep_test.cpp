@@ -25,6 +25,7 @@
 #include "robustness/mutation_support.hpp"
 #include "wirestate/io/pcap_reader.hpp"
 #include "wirestate/monitor/monitor.hpp"
+#include "wirestate/wire/decode.hpp"
 #include "support/scratch.hpp"
 
 namespace {
@@ -216,6 +217,27 @@ TEST(MutationSweepCli, AnalyzeExitsCleanlyOnMutatedFiles) {
 // The sweep has something to sweep (an empty ../shared/pcaps would pass vacuously).
 TEST(MutationSweepCorpus, HasAtLeastOneHundredCaptures) {
   EXPECT_GE(captures().size(), 100U) << "captures under " << WIRESTATE_SHARED_PCAPS;
+}
+
+// IPv6 captures are in the sweep too (its decoder, extension-header chain and the
+// monitor's IPv6 tables get mutated input, not only the IPv4 ones).
+TEST(MutationSweepCorpus, HoldsIpv6Captures) {
+  std::size_t with_ipv6 = 0;
+  std::size_t with_ipv6_tcp = 0;
+  for (const auto& path : captures()) {
+    bool v6 = false, v6_tcp = false;
+    for (const auto& r : read_records(path.string())) {
+      const auto d = wire::decode(r.data, wire::link_type_from_dlt(r.link_type), r.wire_len);
+      v6 = v6 || d.ipv6.has_value();
+      v6_tcp = v6_tcp || (d.ipv6.has_value() && d.tcp.has_value());
+      if (v6_tcp) break;
+    }
+    with_ipv6 += v6 ? 1 : 0;
+    with_ipv6_tcp += v6_tcp ? 1 : 0;
+  }
+  RecordProperty("captures_with_ipv6", static_cast<int>(with_ipv6));
+  EXPECT_GE(with_ipv6, 20U);
+  EXPECT_GE(with_ipv6_tcp, 3U);  // the public set has three with IPv6 TCP
 }
 
 // The mutator changes about prob of the bytes and is reproducible from its seed.
