@@ -6,6 +6,7 @@
 
 #include "finished.hpp"
 #include "wirestate/net/checksum.hpp"
+#include "wirestate/wire/lengths.hpp"
 
 namespace wirestate::monitor {
 
@@ -99,29 +100,12 @@ void Monitor::on_tcp(const FrameIn& frame, const wire::DecodedPacket& d, std::ve
   ++counters_.tcp;
   tcp::ObservedSegment seg;
   seg.tcp = t.to_repr();
-  if (d.ipv4) {
-    const wire::Ipv4View& ip = *d.ipv4;
-    seg.src = ip.src();
-    seg.dst = ip.dst();
-    // The payload length comes from the IP total length (the capture may be cut short);
-    // with total length 0 (TSO) only the captured bytes are known.
-    if (ip.is_tso()) {
-      seg.payload_len = static_cast<std::uint32_t>(t.payload().size());
-    } else {
-      const std::size_t declared = ip.declared_payload_len();
-      seg.payload_len = declared > t.header_len() ? static_cast<std::uint32_t>(declared - t.header_len()) : 0;
-    }
-  } else {
-    const wire::Ipv6View& ip = *d.ipv6;
-    seg.src = ip.src();
-    seg.dst = ip.dst();
-    // RFC 8200 §3: the payload length counts the extension headers before TCP; a
-    // jumbogram (length 0) is known only by its captured bytes.
-    const std::size_t ext = d.transport_offset - d.network_offset - wire::Ipv6View::kHeaderLen;
-    const std::size_t declared = ip.is_jumbo() ? ext + t.header_len() + t.payload().size() : ip.payload_length();
-    const std::size_t before = ext + t.header_len();
-    seg.payload_len = declared > before ? static_cast<std::uint32_t>(declared - before) : 0;
-  }
+  seg.src = d.ipv4 ? net::IpAddr(d.ipv4->src()) : net::IpAddr(d.ipv6->src());
+  seg.dst = d.ipv4 ? net::IpAddr(d.ipv4->dst()) : net::IpAddr(d.ipv6->dst());
+  // tshark's tcp.len: from the IP length fields (a snapshot-length cut does not shorten
+  // the segment), never more than the frame held on the wire (a total length claiming more
+  // is clamped, as decode prints it).
+  seg.payload_len = static_cast<std::uint32_t>(wire::tcp_payload_length(d));
   // A receiver drops a segment whose TCP (or IPv4 header) checksum fails: no state moves.
   // Over IPv6 the TCP checksum covers the IPv6 pseudo-header (RFC 8200 §8.1).
   seg.checksum_bad = d.transport_checksum == wire::ChecksumStatus::kBad ||

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "monitor/monitor_support.hpp"
+#include "wirestate/net/checksum.hpp"
+#include "wirestate/wire/lengths.hpp"
 #include "wirestate/wire/tcp.hpp"
 
 namespace wirestate::monitor::testing {
@@ -275,6 +277,47 @@ TEST(Monitor, TimeWaitExpiresOnALaterFrameOfAnyKind) {
   ASSERT_EQ(after.size(), before.size() + 1);
   EXPECT_EQ(after.back().to, tcp::State::kClosed);
   EXPECT_EQ(after.back().packet, 0U);  // a timer, not a packet
+}
+
+}  // namespace
+}  // namespace wirestate::monitor::testing
+
+namespace wirestate::monitor::testing {
+namespace {
+
+// An IPv4 total length that claims more than the frame holds (29,440 bytes in a frame
+// with 33 bytes of TCP data): analyze counts the bytes present, as decode prints tcp.len
+// and tshark does; a snapshot-length cut (wire length larger than the captured bytes) is
+// not a short segment.
+TEST(Monitor, TotalLengthBeyondTheFrameCountsTheBytesPresent) {
+  Crafter c;
+  Monitor m;
+  std::vector<trace::Event> ev;
+  c.feed(m, c.tcp(true, "S", 1000, 0), 0, ev);
+  c.feed(m, c.tcp(false, "S.", 5000, 1001), 1, ev);
+  c.feed(m, c.tcp(true, ".", 1001, 5001), 2, ev);
+  auto data = c.tcp(true, "P.", 1001, 5001, std::vector<std::uint8_t>(33, 'x'));
+  data[14 + 2] = 0x73;  // total length 0x7300 = 29,440
+  data[14 + 3] = 0x00;
+  data[14 + 10] = data[14 + 11] = 0;  // a header checksum that holds for the new length
+  const std::uint16_t sum = net::internet_checksum(std::span<const std::uint8_t>(data.data() + 14, 20));
+  data[14 + 10] = static_cast<std::uint8_t>(sum >> 8);
+  data[14 + 11] = static_cast<std::uint8_t>(sum & 0xff);
+  const auto decoded = wire::decode(data, wire::LinkType::kEthernet, static_cast<std::uint32_t>(data.size()));
+  ASSERT_TRUE(decoded.tcp.has_value());
+  EXPECT_EQ(wire::tcp_payload_length(decoded), 33U);
+  c.feed(m, data, 3, ev);
+  // The same 33 bytes cut by a snapshot length: the wire held them all.
+  auto cut = c.tcp(true, "P.", 1034, 5001, std::vector<std::uint8_t>(33, 'y'));
+  FrameIn f;
+  f.data = net::Bytes(cut.data(), cut.size() - 20);
+  f.wire_len = static_cast<std::uint32_t>(cut.size());
+  f.number = ++c.packets;
+  f.time = net::Time() + net::Duration::milliseconds(4);
+  m.on_frame(f, ev);
+  const auto conns = m.connections();
+  ASSERT_EQ(conns.size(), 1U);
+  EXPECT_EQ(conns[0].client_to_server.bytes, 66U);
 }
 
 }  // namespace
