@@ -4,6 +4,7 @@
 // timeline and the diagrams read it to print a name, and the checks look names up in it.
 // A capture has no table: its connections print as "client-server".
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,7 +71,7 @@ class ConnNames {
   std::string text(const ConnRef& ref) const;
 
  private:
-  std::vector<Entry> entries_;
+  std::deque<Entry> entries_;  // a deque: entries stay where they are as names are added
 };
 
 // The text of a connection when there may be no table (a capture).
