@@ -48,7 +48,8 @@ struct MonitorConfig {
   arp::DetectorConfig arp;               // ARP tables, windows, allow-list
   std::size_t max_udp_flows = 65536;     // UDP flow table cap (LRU)
   // Finished TCP connections / UDP flows kept for connections() / udp_flows(); beyond
-  // this they are only counted (MonitorCounters::*_not_kept).
+  // this they are only counted (MonitorCounters::*_not_kept), except that a connection
+  // that reached ESTABLISHED replaces a kept half-open one (a SYN flood's).
   std::size_t max_kept_connections = 100000;
   std::size_t max_kept_udp_flows = 100000;
   std::size_t max_kept_arp_alerts = 10000;  // alerts kept for arp_alerts()
