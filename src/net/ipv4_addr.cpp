@@ -22,6 +22,10 @@ tl::expected<Ipv4Addr, std::string> Ipv4Addr::parse(std::string_view text) {
     }
     std::size_t digits = 0;
     std::uint32_t octet = 0;
+    // "010" is 8 to inet_aton (octal) and 10 to others: refuse rather than guess.
+    if (pos + 1 < text.size() && text[pos] == '0' && text[pos + 1] >= '0' && text[pos + 1] <= '9') {
+      return fail("a part has a leading zero (octal to inet_aton)");
+    }
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       if (++digits > 3) return fail("a part has more than three digits");
       octet = octet * 10 + static_cast<std::uint32_t>(text[pos] - '0');

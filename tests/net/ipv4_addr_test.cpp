@@ -26,6 +26,17 @@ TEST(Ipv4Addr, RejectsOutOfRangeShortAndJunk) {
   }
 }
 
+TEST(Ipv4Addr, LeadingZerosAreRefusedNotReadAsOctalOrDecimal) {
+  // inet_aton reads "010" as 8, most parsers as 10: neither guess is made.
+  for (const char* bad : {"010.0.0.1", "10.00.0.1", "10.0.0.01", "00.0.0.0"}) {
+    auto a = Ipv4Addr::parse(bad);
+    ASSERT_FALSE(a) << "accepted \"" << bad << "\"";
+    EXPECT_NE(a.error().find("leading zero"), std::string::npos) << a.error();
+  }
+  EXPECT_EQ(Ipv4Addr::parse("10.0.0.0")->to_string(), "10.0.0.0");
+  EXPECT_EQ(Ipv4Addr::parse("0.0.0.0")->to_string(), "0.0.0.0");
+}
+
 TEST(Ipv4Addr, BytesRoundTripInNetworkOrder) {
   const std::uint8_t bytes[4] = {10, 0, 0, 1};
   const auto a = Ipv4Addr::from_bytes(bytes);
