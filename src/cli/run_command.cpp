@@ -126,7 +126,15 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("SCENARIO", args->scenario, "scenario file (JSON, see docs/scenario-format.md)")->required();
   cmd->add_option("-w,--write", args->pcap, "write the frames on the wire to this pcap file");
   cmd->add_option("--events", args->events, "write the event trace as JSON Lines");
-  cmd->add_option("--seed", args->seed, "override the scenario's seed");
+  // CLI11 reads "-1" into an unsigned as 2^64-1 (strtoull): only digits are a seed.
+  cmd->add_option("--seed", args->seed, "override the scenario's seed (0..2^64-1)")
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos
+                       ? std::string()
+                       : "expected a seed (a non-negative integer), got " + s;
+          },
+          "SEED"));
   cmd->add_flag("-q,--quiet", args->quiet, "print only the expectations");
   add_diagram_options(*cmd, args->diagram);
   cmd->callback([args] { set_exit_code(run_scenario(*args)); });

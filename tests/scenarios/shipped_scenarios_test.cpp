@@ -206,6 +206,17 @@ TEST(RunCommand, FailedExpectationExitsOneAndSaysWhich) {
   EXPECT_NE(out.find("got [SYN_SENT, CLOSED]"), std::string::npos) << out;
 }
 
+TEST(RunCommand, NegativeSeedIsAnErrorNotTwoToTheSixtyFourMinusOne) {
+  std::string out, err;
+  const int code = run_command(std::string(WIRESTATE_CLI_PATH) + " run -q " + path_of("socket_example") +
+                                   " --seed -1", out, err);
+  EXPECT_EQ(code, 2) << out << err;
+  EXPECT_NE(err.find("expected a seed"), std::string::npos) << err;
+  EXPECT_EQ(run_command(std::string(WIRESTATE_CLI_PATH) + " run -q " + path_of("socket_example") + " --seed 7", out, err),
+            0)
+      << out << err;
+}
+
 TEST(RunCommand, MainJobWritesPcapAndEvents) {
   const auto dir = wirestate::test::scratch_dir();
   fs::create_directories(dir);
