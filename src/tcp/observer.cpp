@@ -3,8 +3,9 @@
 #include "wirestate/tcp/observer.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <functional>
 
+#include "conn_index.hpp"
 #include "conn_record.hpp"
 
 namespace wirestate::tcp {
@@ -81,13 +82,18 @@ struct Observer::Table {
   std::vector<ConnRecord> slots;
   std::vector<std::uint32_t> free;
   std::vector<bool> used;
-  std::unordered_map<net::FlowKey, std::uint32_t> index;
+  ConnIndex index;  // key -> slot
   SlotList<&ConnRecord::lru_prev, &ConnRecord::lru_next> lru;          // head: idle longest
   SlotList<&ConnRecord::closed_prev, &ConnRecord::closed_next> closed;  // head: closed first
   SlotList<&ConnRecord::tw_prev, &ConnRecord::tw_next> time_wait;       // head: expires first
   std::uint64_t next_id = 1;
 
   static net::FlowKey key_of_record(const ConnRecord& c) noexcept { return {c.client, c.server}; }
+  static std::uint64_t hash_of(const net::FlowKey& key) noexcept { return std::hash<net::FlowKey>{}(key); }
+  // The slot of the connection with `key` (whose hash is `hash`), or ConnIndex::kNone.
+  std::uint32_t find(const net::FlowKey& key, std::uint64_t hash) const {
+    return index.find(hash, [&](std::uint32_t i) { return key_of_record(slots[i]) == key; });
+  }
 };
 
 namespace {
@@ -148,7 +154,8 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
 
   const auto f = seg.tcp.flags;
   const net::FlowKey key = key_of(seg);
-  auto found = t.index.find(key);
+  const std::uint64_t hash = Table::hash_of(key);
+  std::uint32_t found = t.find(key, hash);
   AnomalySet extra;
 
   auto retire = [&](std::uint32_t i, ObserverEventKind kind, std::string_view cause) {
@@ -160,7 +167,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
     ev.time = seg.time;
     ev.cause = cause;
     out.push_back(ev);
-    t.index.erase(t.key_of_record(c));
+    t.index.erase(Table::hash_of(Table::key_of_record(c)), i);
     t.lru.erase(t.slots, i);
     if (c.in_closed) t.closed.erase(t.slots, i);
     if (c.in_tw) t.time_wait.erase(t.slots, i);
@@ -170,8 +177,8 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
     t.free.push_back(i);
   };
 
-  if (found != t.index.end() && !seg.checksum_bad && f.syn() && !f.ack() && !f.rst()) {
-    const ConnRecord& c = t.slots[found->second];
+  if (found != ConnIndex::kNone && !seg.checksum_bad && f.syn() && !f.ack() && !f.rst()) {
+    const ConnRecord& c = t.slots[found];
     const bool from_client = seg.src == c.client.addr && seg.tcp.src_port == c.client.port;
     const SideRecord& sender = c.side[from_client ? 0 : 1];
     const bool new_isn = sender.syn_seen && seg.tcp.seq != sender.isn;
@@ -179,14 +186,14 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
       // A new SYN on a finished 4-tuple (e.g. after TIME_WAIT, RFC 6191): a new connection.
       if (c.side[0].syn_seen || c.side[1].syn_seen) extra.set(static_cast<std::size_t>(Anomaly::kReusedPorts));
       ++counters_.retired_reused;
-      retire(found->second, ObserverEventKind::kRetired, "ports reused by a new SYN");
-      found = t.index.end();
+      retire(found, ObserverEventKind::kRetired, "ports reused by a new SYN");
+      found = ConnIndex::kNone;
     }
   }
 
   std::uint32_t idx;
   int sender;
-  if (found == t.index.end()) {
+  if (found == ConnIndex::kNone) {
     if (t.index.size() >= config_.max_connections) {
       if (t.closed.head != kNoSlot) {
         ++counters_.evicted_closed;
@@ -218,7 +225,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
     c.first_packet = seg.packet;
     init_states(c, sender, seg, out);
     if (f.rst()) extra.set(static_cast<std::size_t>(Anomaly::kLoneRst));
-    t.index.emplace(key, idx);
+    t.index.insert(hash, idx);
     t.lru.push_back(t.slots, idx);
     ++counters_.connections;
     counters_.peak_connections = std::max(counters_.peak_connections, t.index.size());
@@ -231,7 +238,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
     ev.cause = c.partial ? "first packet seen mid-connection" : "SYN seen";
     out.push_back(ev);
   } else {
-    idx = found->second;
+    idx = found;
     const ConnRecord& c = t.slots[idx];
     sender = (seg.src == c.client.addr && seg.tcp.src_port == c.client.port) ? 0 : 1;
     t.lru.erase(t.slots, idx);

@@ -166,6 +166,35 @@ TEST(ObserverTable, EvictsClosedConnectionsBeforeIdleOnes) {
   EXPECT_TRUE(h.observer.find(1).has_value());
 }
 
+TEST(ObserverTable, FindsEveryLiveConnectionAfterChurn) {
+  // 300 connections through a table of 64: 236 evictions, each an erase from the index.
+  // Clients come in pairs, 10.3.x.y and ::ffff:10.3.x.y: the same sixteen bytes of storage,
+  // different hosts, so different connections.
+  ObserverConfig config;
+  config.max_connections = 64;
+  Harness h(config);
+  auto quad = [](std::uint32_t i) { return "10.3." + std::to_string(i / 2 / 256) + "." + std::to_string(i / 2 % 256); };
+  auto client = [&](std::uint32_t i) { return i % 2 == 0 ? quad(i) + ":1000" : "[::ffff:" + quad(i) + "]:1000"; };
+  auto server = [](std::uint32_t i) { return std::string(i % 2 == 0 ? "10.0.0.2:80" : "[::ffff:10.0.0.2]:80"); };
+  for (std::uint32_t i = 0; i < 300; ++i) h.feed(segment(client(i), server(i), "S", 100, 0, 0, 64240, i));
+  ASSERT_EQ(h.observer.size(), 64U);
+  ASSERT_EQ(h.observer.counters().evicted_idle, 236U);
+  // Each survivor (ids 237..300) takes the SYN-ACK as its own: no new connection.
+  for (std::uint32_t i = 236; i < 300; ++i) h.feed(segment(server(i), client(i), "S.", 500, 101, 0, 64240, 300 + i));
+  EXPECT_EQ(h.observer.counters().connections, 300U);
+  for (std::uint32_t i = 236; i < 300; ++i) {
+    const auto c = h.observer.find(i + 1);
+    ASSERT_TRUE(c.has_value()) << client(i);
+    EXPECT_EQ(c->server_to_client.packets, 1U) << client(i);
+  }
+  // An evicted one is gone: its SYN-ACK starts connection 301 (SYN-ACK first: the
+  // sender is the server).
+  h.feed(segment(server(1), client(1), "S.", 500, 101, 0, 64240, 900));
+  EXPECT_EQ(h.observer.counters().connections, 301U);
+  ASSERT_TRUE(h.observer.find(301).has_value());
+  EXPECT_EQ(h.observer.find(301)->client, *net::Endpoint::parse(client(1)));
+}
+
 TEST(ObserverTable, RecordIsSmall) {
   std::cout << "sizeof(ConnRecord) = " << Observer::connection_record_size() << " bytes\n";
   EXPECT_LE(Observer::connection_record_size(), 768U);
