@@ -7,6 +7,7 @@
 
 #include "conn_index.hpp"
 #include "conn_record.hpp"
+#include "slot_list.hpp"
 
 namespace wirestate::tcp {
 
@@ -16,28 +17,6 @@ namespace {
 net::FlowKey key_of(const ObservedSegment& seg) noexcept {
   return {net::Endpoint{seg.src, seg.tcp.src_port}, net::Endpoint{seg.dst, seg.tcp.dst_port}};
 }
-
-// An intrusive doubly linked list over table slots, through two members of ConnRecord.
-template <std::uint32_t ConnRecord::*Prev, std::uint32_t ConnRecord::*Next>
-struct SlotList {
-  std::uint32_t head = kNoSlot;
-  std::uint32_t tail = kNoSlot;
-
-  void push_back(std::vector<ConnRecord>& v, std::uint32_t i) {
-    v[i].*Prev = tail;
-    v[i].*Next = kNoSlot;
-    if (tail != kNoSlot) v[tail].*Next = i; else head = i;
-    tail = i;
-  }
-  void erase(std::vector<ConnRecord>& v, std::uint32_t i) {
-    const std::uint32_t p = v[i].*Prev;
-    const std::uint32_t n = v[i].*Next;
-    if (p != kNoSlot) v[p].*Next = n; else head = n;
-    if (n != kNoSlot) v[n].*Prev = p; else tail = p;
-    v[i].*Prev = kNoSlot;
-    v[i].*Next = kNoSlot;
-  }
-};
 
 bool is_first_packet_synack(const wire::TcpFlags f) { return f.syn() && f.ack() && !f.rst(); }
 

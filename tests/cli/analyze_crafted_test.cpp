@@ -15,33 +15,17 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/analyze_json_support.hpp"
+#include "support/process.hpp"
+#include "support/scratch.hpp"
 #include "wirestate/io/pcap_writer.hpp"
 #include "wirestate/wire/frame_builder.hpp"
-#include "support/scratch.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace wirestate;
-
-struct Output {
-  std::string out;
-  int rc = -1;
-};
-
-// Runs the wirestate command with args; stdout captured, stderr to stderr_path.
-Output wirestate_cli(const std::string& args, const std::string& stderr_path = "/dev/null") {
-  Output o;
-  FILE* p = popen((std::string(WIRESTATE_CLI_PATH) + " " + args + " 2>" + stderr_path).c_str(), "r");
-  if (p == nullptr) return o;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) o.out.append(buf.data(), n);
-  const int rc = pclose(p);
-  o.rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return o;
-}
 
 const net::MacAddr kClientMac({0x02, 0, 0, 0, 0, 0x01});
 const net::MacAddr kServerMac({0x02, 0, 0, 0, 0, 0x02});
@@ -101,7 +85,7 @@ class Capture {
         EXPECT_TRUE(w->write(t, frames_[i]).has_value());
       }
     }
-    const auto o = wirestate_cli("analyze --json " + path);
+    const auto o = wirestate::test::run_wirestate("analyze --json " + path);
     fs::remove_all(dir);
     EXPECT_EQ(o.rc, 0) << o.out;
     return json::parse(o.out, nullptr, false);
@@ -115,9 +99,7 @@ class Capture {
 
 std::vector<std::string> path(std::initializer_list<const char*> names) { return {names.begin(), names.end()}; }
 
-std::vector<std::string> states(const json& conn, const char* side) {
-  return conn.at(side).at("states").get<std::vector<std::string>>();
-}
+using wirestate::test::side_states;
 
 std::uint64_t anomaly(const json& conn, const char* name) {
   const auto& a = conn.at("anomalies");
@@ -133,8 +115,8 @@ TEST(AnalyzeCrafted, MidConnectionStartIsPartialAndStartsEstablished) {
   const auto& conn = doc["connections"][0];
   EXPECT_TRUE(conn["partial"].get<bool>());
   EXPECT_EQ(conn["client"]["ip"], "10.0.0.2");  // no SYN seen: the first packet's sender
-  EXPECT_EQ(states(conn, "client"), path({"ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
-  EXPECT_EQ(states(conn, "server"), path({"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
+  EXPECT_EQ(side_states(conn, "client"), path({"ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
+  EXPECT_EQ(side_states(conn, "server"), path({"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
 }
 
 TEST(AnalyzeCrafted, RetransmittedSynIsOneConnection) {
@@ -144,8 +126,8 @@ TEST(AnalyzeCrafted, RetransmittedSynIsOneConnection) {
   ASSERT_EQ(doc["connections"].size(), 1U);
   const auto& conn = doc["connections"][0];
   EXPECT_EQ(anomaly(conn, "syn_retransmission"), 1U);
-  EXPECT_EQ(states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED"}));
-  EXPECT_EQ(states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED"}));
+  EXPECT_EQ(side_states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED"}));
+  EXPECT_EQ(side_states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED"}));
   EXPECT_EQ(conn["history"], "ShA");
 }
 
@@ -156,8 +138,8 @@ TEST(AnalyzeCrafted, SynAckWithADifferentIsnIsFlaggedAndFollowed) {
   ASSERT_EQ(doc["connections"].size(), 1U);
   const auto& conn = doc["connections"][0];
   EXPECT_EQ(anomaly(conn, "synack_isn_changed"), 1U);
-  EXPECT_EQ(states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED"}));
-  EXPECT_EQ(states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED"}));
+  EXPECT_EQ(side_states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED"}));
+  EXPECT_EQ(side_states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED"}));
 }
 
 TEST(AnalyzeCrafted, FinBeforeTheLastDataWaitsForTheData) {
@@ -165,8 +147,8 @@ TEST(AnalyzeCrafted, FinBeforeTheLastDataWaitsForTheData) {
   c.handshake().seg('C', "F.", 201, 301).seg('S', ".", 301, 101).seg('C', "P.", 101, 301, 100).seg('S', ".", 301, 202);
   const auto doc = c.analyze("fin_before_data");
   const auto& conn = doc["connections"][0];
-  EXPECT_EQ(states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT"}));
-  EXPECT_EQ(states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2"}));
+  EXPECT_EQ(side_states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT"}));
+  EXPECT_EQ(side_states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2"}));
   EXPECT_EQ(anomaly(conn, "lost_segment"), 1U);
   EXPECT_EQ(conn["client"]["bytes"], 100);
 }
@@ -178,8 +160,8 @@ TEST(AnalyzeCrafted, LoneRstIsBackscatter) {
   ASSERT_EQ(doc["connections"].size(), 1U);
   const auto& conn = doc["connections"][0];
   EXPECT_EQ(anomaly(conn, "lone_rst"), 1U);
-  EXPECT_EQ(states(conn, "client"), path({"CLOSED"}));
-  EXPECT_EQ(states(conn, "server"), path({"CLOSED"}));
+  EXPECT_EQ(side_states(conn, "client"), path({"CLOSED"}));
+  EXPECT_EQ(side_states(conn, "server"), path({"CLOSED"}));
 }
 
 TEST(AnalyzeCrafted, RstInsideTheWindowClosesBothSides) {
@@ -236,7 +218,7 @@ TEST(AnalyzeCrafted, PortReuseAfterTimeWaitIsASecondConnection) {
   const auto& second = doc["connections"][1];
   EXPECT_EQ(first["client"]["final"], "TIME_WAIT");
   EXPECT_EQ(second["client"]["port"], first["client"]["port"]);
-  EXPECT_EQ(states(second, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED"}));
+  EXPECT_EQ(side_states(second, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED"}));
   EXPECT_EQ(anomaly(second, "reused_ports"), 1U);
   EXPECT_EQ(doc["tcp_table"]["retired_reused"], 1);
 }
@@ -247,8 +229,8 @@ TEST(AnalyzeCrafted, SimultaneousOpenGoesThroughSynReceivedOnBothSides) {
   const auto doc = c.analyze("simultaneous_open");
   const auto& conn = doc["connections"][0];
   const auto expected = path({"CLOSED", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED"});
-  EXPECT_EQ(states(conn, "client"), expected);
-  EXPECT_EQ(states(conn, "server"), expected);
+  EXPECT_EQ(side_states(conn, "client"), expected);
+  EXPECT_EQ(side_states(conn, "server"), expected);
 }
 
 TEST(AnalyzeCrafted, SimultaneousCloseGoesThroughClosingOnBothSides) {
@@ -257,7 +239,7 @@ TEST(AnalyzeCrafted, SimultaneousCloseGoesThroughClosingOnBothSides) {
   const auto doc = c.analyze("simultaneous_close");
   const auto& conn = doc["connections"][0];
   for (const char* side : {"client", "server"}) {
-    const auto s = states(conn, side);
+    const auto s = side_states(conn, side);
     ASSERT_GE(s.size(), 4U);
     EXPECT_EQ(std::vector<std::string>(s.end() - 4, s.end()),
               path({"ESTABLISHED", "FIN_WAIT_1", "CLOSING", "TIME_WAIT"}))
@@ -272,8 +254,8 @@ TEST(AnalyzeCrafted, HalfCloseLetsTheServerKeepSending) {
   c.seg('S', "F.", 2301, 102).seg('C', ".", 102, 2302);
   const auto doc = c.analyze("half_close");
   const auto& conn = doc["connections"][0];
-  EXPECT_EQ(states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
-  EXPECT_EQ(states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
+  EXPECT_EQ(side_states(conn, "client"), path({"CLOSED", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
+  EXPECT_EQ(side_states(conn, "server"), path({"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
   EXPECT_EQ(conn["server"]["bytes"], 2000);
   EXPECT_EQ(conn["conn_state"], "SF");
 }

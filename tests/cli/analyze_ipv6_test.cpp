@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/analyze_json_support.hpp"
 #include "support/process.hpp"
 #include "support/require.hpp"
 #include "support/scratch.hpp"
@@ -113,9 +114,7 @@ wirestate::test::CommandOutput check(const std::string& args) {
   return wirestate::test::run_command(std::string(WIRESTATE_CLI_PATH) + " check " + args, true);
 }
 
-std::vector<std::string> states(const json& conn, const char* side) {
-  return conn.at(side).at("states").get<std::vector<std::string>>();
-}
+using wirestate::test::side_states;
 
 const std::vector<std::string> kClientClose = {"SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"};
 const std::vector<std::string> kServerClose = {"LISTEN", "SYN_RECEIVED", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK",
@@ -142,10 +141,10 @@ TEST_F(AnalyzeIpv6, HandshakeAndCloseAreTrackedLikeIpv4) {
   EXPECT_EQ(c["client"]["ip"], "2001:db8::1");
   EXPECT_EQ(c["server"]["port"], 80);
   // The client's path starts at SYN_SENT (CLOSED before it is implied), as for IPv4.
-  auto client = states(c, "client");
+  auto client = side_states(c, "client");
   if (!client.empty() && client.front() == "CLOSED") client.erase(client.begin());
   EXPECT_EQ(client, kClientClose);
-  EXPECT_EQ(states(c, "server"), kServerClose);
+  EXPECT_EQ(side_states(c, "server"), kServerClose);
   EXPECT_EQ(c["conn_state"], "SF");
   EXPECT_EQ(c["client"]["bytes"], 5);
 

@@ -23,9 +23,6 @@ using nlohmann::json;
 
 const fs::path kKernel = fs::path(WIRESTATE_SHARED_PCAPS) / "kernel";
 
-// Runs the wirestate command with args: stdout, stderr and the exit code.
-wirestate::test::CliOutput wirestate_cli(const std::string& args) { return wirestate::test::run_wirestate(args); }
-
 json sidecar(const std::string& name) {
   std::ifstream in(kKernel / (name + ".json"));
   return json::parse(in);
@@ -40,7 +37,7 @@ class AnalyzeKernel : public ::testing::TestWithParam<std::string> {};
 TEST_P(AnalyzeKernel, JsonGivesTheSidecarsStatesAndFinalStates) {
   const std::string name = GetParam();
   const auto truth = sidecar(name);
-  const auto o = wirestate_cli("analyze --json " + (kKernel / (name + ".pcap")).string());
+  const auto o = wirestate::test::run_wirestate("analyze --json " + (kKernel / (name + ".pcap")).string());
   ASSERT_EQ(o.rc, 0) << o.err;
   const auto doc = json::parse(o.out);
   EXPECT_TRUE(doc["complete"].get<bool>());
@@ -69,7 +66,7 @@ TEST_P(AnalyzeKernel, JsonGivesTheSidecarsStatesAndFinalStates) {
 TEST_P(AnalyzeKernel, EventsFileHoldsTheObserversStateChanges) {
   const std::string name = GetParam();
   const fs::path events = wirestate::test::scratch_path(name + ".events.jsonl");
-  const auto o = wirestate_cli("analyze --events " + events.string() + " " + (kKernel / (name + ".pcap")).string());
+  const auto o = wirestate::test::run_wirestate("analyze --events " + events.string() + " " + (kKernel / (name + ".pcap")).string());
   ASSERT_EQ(o.rc, 0) << o.err;
   std::ifstream in(events);
   std::string line;
@@ -117,7 +114,7 @@ TEST(AnalyzeKernelTraces, AllFiveTcpTracesArePresent) {
 
 TEST(AnalyzeKernelArp, SpoofCaptureReportsTheSidecarsAlert) {
   const auto truth = sidecar("arp_spoof_basic");
-  const auto o = wirestate_cli("analyze --json " + (kKernel / "arp_spoof_basic.pcap").string());
+  const auto o = wirestate::test::run_wirestate("analyze --json " + (kKernel / "arp_spoof_basic.pcap").string());
   ASSERT_EQ(o.rc, 0) << o.err;
   const auto doc = json::parse(o.out);
   ASSERT_EQ(truth["arp"]["expected_alerts"].size(), 1U);  // frame 9, 10.77.0.2 claimed by ..:66
@@ -131,7 +128,7 @@ TEST(AnalyzeKernelArp, SpoofCaptureReportsTheSidecarsAlert) {
 }
 
 TEST(AnalyzeKernelArp, QuietLanHasNoAlertsOnlyNotices) {
-  const auto o = wirestate_cli("analyze --json " + (kKernel / "arp_basic.pcap").string());
+  const auto o = wirestate::test::run_wirestate("analyze --json " + (kKernel / "arp_basic.pcap").string());
   ASSERT_EQ(o.rc, 0) << o.err;
   const auto doc = json::parse(o.out);
   EXPECT_TRUE(doc["arp_alerts"].empty()) << doc["arp_alerts"].dump();
@@ -139,19 +136,19 @@ TEST(AnalyzeKernelArp, QuietLanHasNoAlertsOnlyNotices) {
 }
 
 TEST(AnalyzeBadInput, MissingFileExits2AndNamesIt) {
-  const auto o = wirestate_cli("analyze /nonexistent/nothing.pcap");
+  const auto o = wirestate::test::run_wirestate("analyze /nonexistent/nothing.pcap");
   EXPECT_EQ(o.rc, 2);
   EXPECT_NE(o.err.find("/nonexistent/nothing.pcap"), std::string::npos) << o.err;
 }
 
 TEST(AnalyzeBadInput, BadFilterExits2AndQuotesIt) {
-  const auto o = wirestate_cli("analyze -f 'tcp port' " + (kKernel / "tcp_half_close.pcap").string());
+  const auto o = wirestate::test::run_wirestate("analyze -f 'tcp port' " + (kKernel / "tcp_half_close.pcap").string());
   EXPECT_EQ(o.rc, 2);
   EXPECT_NE(o.err.find("tcp port"), std::string::npos) << o.err;
 }
 
 TEST(AnalyzeFilter, FilterKeepsOnlyMatchingPackets) {
-  const auto o = wirestate_cli("analyze --json -f arp " + (kKernel / "tcp_half_close.pcap").string());
+  const auto o = wirestate::test::run_wirestate("analyze --json -f arp " + (kKernel / "tcp_half_close.pcap").string());
   ASSERT_EQ(o.rc, 0) << o.err;
   const auto doc = json::parse(o.out);
   EXPECT_TRUE(doc["connections"].empty());
@@ -164,7 +161,7 @@ TEST(AnalyzeBadInput, TruncatedFileIsAnalyzedUpToTheCutWarnsAndExits2) {
   const fs::path cut = wirestate::test::scratch_path("cut.pcap");
   fs::copy_file(src, cut, fs::copy_options::overwrite_existing);
   fs::resize_file(cut, fs::file_size(src) - 30);  // cut inside the last record
-  const auto o = wirestate_cli("analyze --json " + cut.string());
+  const auto o = wirestate::test::run_wirestate("analyze --json " + cut.string());
   fs::remove(cut);
   EXPECT_EQ(o.rc, 2);
   EXPECT_NE(o.err.find("warning"), std::string::npos) << o.err;

@@ -1,4 +1,5 @@
 #include "cli/oracle_support.hpp"
+#include "support/param_name.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -93,10 +94,5 @@ std::vector<std::string> captures_on_disk() {
   return found;
 }
 
-std::string test_name_for(const std::string& path) {
-  std::string name;
-  for (char c : path) name += (std::isalnum(static_cast<unsigned char>(c)) != 0) ? c : '_';
-  return name;
-}
 
 }  // namespace wirestate::testing

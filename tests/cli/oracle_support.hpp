@@ -38,7 +38,4 @@ std::vector<std::string> captures_on_disk();
 // The shared capture folder ("/work/shared/pcaps"), from the build.
 std::string shared_pcaps();
 
-// A gtest-safe name for a capture path ("public_zeek_tcp_syn_pcap").
-std::string test_name_for(const std::string& path);
-
 }  // namespace wirestate::testing

@@ -21,6 +21,7 @@
 #include "cli/oracle_allowlist_support.hpp"
 #include "cli/oracle_run_support.hpp"
 #include "cli/oracle_support.hpp"
+#include "support/param_name.hpp"
 #include "support/scratch.hpp"
 
 namespace wirestate::testing {
@@ -92,7 +93,7 @@ TEST_P(Oracle, EveryDecodedFieldMatchesTshark) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Captures, Oracle, ::testing::ValuesIn(testing::oracle_captures()),
-                         [](const auto& info) { return testing::test_name_for(info.param.path); });
+                         [](const auto& info) { return wirestate::test::param_name(info.param.path); });
 
 int instantiated_oracle_tests() {
   const auto* unit = ::testing::UnitTest::GetInstance();

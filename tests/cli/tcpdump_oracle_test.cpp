@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/tcpdump_lines_support.hpp"
+#include "support/param_name.hpp"
 #include "support/require.hpp"
 #include "support/scratch.hpp"
 
@@ -61,12 +62,6 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-// A gtest-safe name for a path ("public_zeek_tcp_syn_pcap").
-std::string name_for(const std::string& path) {
-  std::string name;
-  for (char c : path) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return name;
-}
 
 // Every kernel capture and every capture public/index.json lists, relative to kShared.
 std::vector<std::string> all_captures() {
@@ -160,7 +155,7 @@ TEST_P(TcpdumpOracle, LinesMatchTcpdump) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Captures, TcpdumpOracle, ::testing::ValuesIn(all_captures()),
-                         [](const auto& info) { return name_for(info.param); });
+                         [](const auto& info) { return wirestate::test::param_name(info.param); });
 
 // What the comparison covers over every capture, printed; the floors make a regression that
 // moves lines from "identical" to the rules, the placeholders or the allow-list fail.
@@ -284,7 +279,7 @@ TEST(TcpdumpReferenceTotals, EveryPlainReferenceTogether) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Plain, TcpdumpReference, ::testing::ValuesIn(plain_references()),
-                         [](const auto& info) { return name_for(info.param.test); });
+                         [](const auto& info) { return wirestate::test::param_name(info.param.test); });
 
 // The relative numbering the reference comparison relies on, checked against tcpdump
 // itself: `tcpdump -nn` (no -S) on TCP captures with handshakes, mid-stream starts and SACK.

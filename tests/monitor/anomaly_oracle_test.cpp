@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "monitor/anomaly_oracle_support.hpp"
+#include "support/param_name.hpp"
 
 namespace wirestate::monitor::testing {
 namespace {
@@ -19,12 +20,6 @@ namespace {
 // nothing, cannot turn the comparison into an empty pass.
 constexpr std::size_t kFlaggedCaptures = 20;
 constexpr std::uint64_t kFlaggedPackets = 418;
-
-std::string test_name(const std::string& path) {
-  std::string name;
-  for (char c : path) name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
-  return name;
-}
 
 void expect_explained(const OracleCapture& capture, const Comparison& result) {
   const auto listed = listed_differences();
@@ -66,7 +61,7 @@ TEST_P(FlaggedCapture, SegmentsLeftOutForBadChecksumsAreTsharks) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Public, FlaggedCapture, ::testing::ValuesIn(flagged_captures()),
-                         [](const auto& info) { return test_name(info.param.file); });
+                         [](const auto& info) { return wirestate::test::param_name(info.param.file); });
 
 TEST(AnomalyOracle, EveryFlaggedCaptureIsComparedAndAgreementIsReported) {
   const auto all = oracle_captures();

@@ -16,20 +16,13 @@ namespace wirestate::monitor::testing {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kKernel = fs::path(WIRESTATE_SHARED_PCAPS) / "kernel";
 
 std::string fmt_endpoint(const net::Endpoint& e) { return e.to_string(); }
-
-nlohmann::json sidecar(const std::string& name) {
-  std::ifstream in(kKernel / (name + ".json"));
-  EXPECT_TRUE(in.good()) << name;
-  return nlohmann::json::parse(in);
-}
 
 std::vector<std::string> tcp_traces() {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(kKernel, ec)) {
+  for (const auto& e : fs::directory_iterator(kernel_dir(), ec)) {
     const auto name = e.path().filename().string();
     if (name.starts_with("tcp_") && e.path().extension() == ".pcap") names.push_back(e.path().stem().string());
   }
@@ -45,8 +38,8 @@ class KernelTcp : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(KernelTcp, StatePathsAndFinalStatesMatchTheSidecar) {
   const std::string name = GetParam();
-  const auto truth = sidecar(name);
-  const FileRun run = run_file((kKernel / (name + ".pcap")).string());
+  const auto truth = kernel_sidecar(name);
+  const FileRun run = run_file((kernel_dir() / (name + ".pcap")).string());
   ASSERT_TRUE(run.read_ok) << run.error;
   EXPECT_TRUE(run.complete) << run.error;
   EXPECT_EQ(run.monitor.counters().malformed, 0U);
@@ -71,7 +64,7 @@ TEST_P(KernelTcp, StatePathsAndFinalStatesMatchTheSidecar) {
 
 TEST_P(KernelTcp, ObserverEventsReplayEachSidesPath) {
   const std::string name = GetParam();
-  const FileRun run = run_file((kKernel / (name + ".pcap")).string());
+  const FileRun run = run_file((kernel_dir() / (name + ".pcap")).string());
   ASSERT_TRUE(run.read_ok) << run.error;
   const auto conns = run.monitor.connections();
   ASSERT_EQ(conns.size(), connections_in(name));
@@ -100,11 +93,11 @@ TEST_P(KernelTcp, ObserverEventsReplayEachSidesPath) {
 INSTANTIATE_TEST_SUITE_P(Kernel, KernelTcp, ::testing::ValuesIn(tcp_traces()),
                          [](const auto& info) { return info.param; });
 
-TEST(KernelCaptures, AllFiveTcpTracesArePresent) { EXPECT_EQ(tcp_traces().size(), 5U) << kKernel; }
+TEST(KernelCaptures, AllFiveTcpTracesArePresent) { EXPECT_EQ(tcp_traces().size(), 5U) << kernel_dir(); }
 
 TEST(KernelCaptures, ArpSpoofRaisesTheSidecarsAlertAtItsFrame) {
-  const auto truth = sidecar("arp_spoof_basic");
-  const FileRun run = run_file((kKernel / "arp_spoof_basic.pcap").string());
+  const auto truth = kernel_sidecar("arp_spoof_basic");
+  const FileRun run = run_file((kernel_dir() / "arp_spoof_basic.pcap").string());
   ASSERT_TRUE(run.read_ok);
   const auto& alerts = run.monitor.arp_alerts();
   ASSERT_EQ(truth["arp"]["expected_alerts"].size(), 1U);  // frame 9, 10.77.0.2 claimed by ..:66
@@ -136,7 +129,7 @@ TEST(KernelCaptures, ArpSpoofRaisesTheSidecarsAlertAtItsFrame) {
 }
 
 TEST(KernelCaptures, ArpBasicRaisesNoAlertBeyondNewStations) {
-  const FileRun run = run_file((kKernel / "arp_basic.pcap").string());
+  const FileRun run = run_file((kernel_dir() / "arp_basic.pcap").string());
   ASSERT_TRUE(run.read_ok);
   EXPECT_FALSE(run.monitor.arp_alerts().empty());
   for (const auto& a : run.monitor.arp_alerts()) {
@@ -145,7 +138,7 @@ TEST(KernelCaptures, ArpBasicRaisesNoAlertBeyondNewStations) {
 }
 
 TEST(KernelCaptures, UdpIcmpFragTraceIsReassembledAndCounted) {
-  const FileRun run = run_file((kKernel / "udp_icmp_frag.pcap").string());
+  const FileRun run = run_file((kernel_dir() / "udp_icmp_frag.pcap").string());
   ASSERT_TRUE(run.read_ok);
   const auto& rc = run.monitor.reassembler().counters();
   // Echo request + reply of 3000 bytes and a 4000-byte UDP datagram each way: 4 datagrams, 3 fragments each.

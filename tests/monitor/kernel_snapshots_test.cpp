@@ -36,22 +36,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-const fs::path kKernel = fs::path(WIRESTATE_SHARED_PCAPS) / "kernel";
-
-json sidecar(const std::string& name) {
-  std::ifstream in(kKernel / (name + ".json"));
-  if (!in) {
-    ADD_FAILURE() << "no sidecar " << (kKernel / (name + ".json"));
-    return json::object();
-  }
-  return json::parse(in);
-}
 
 // The traces whose sidecar holds a non-empty `key` array, sorted.
 std::vector<std::string> traces_with(const std::string& key) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(kKernel, ec)) {
+  for (const auto& e : fs::directory_iterator(kernel_dir(), ec)) {
     if (e.path().extension() != ".json") continue;
     std::ifstream in(e.path());
     const auto doc = json::parse(in, nullptr, false);
@@ -143,7 +133,7 @@ struct TcpRun {
 
 TcpRun run_tcp(const std::string& name) {
   StatesAfter after;
-  FileRun run = run_file((kKernel / (name + ".pcap")).string(), {}, [&](std::uint64_t, const Monitor& m) {
+  FileRun run = run_file((kernel_dir() / (name + ".pcap")).string(), {}, [&](std::uint64_t, const Monitor& m) {
     auto& now = after.emplace_back();
     for (const auto& c : m.connections()) {
       if (c.client_states.empty() || c.server_states.empty()) continue;
@@ -169,7 +159,7 @@ const std::map<std::string, std::pair<std::size_t, std::size_t>> kSsSnapshots = 
 class KernelSs : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    truth_ = sidecar(GetParam());
+    truth_ = kernel_sidecar(GetParam());
     ASSERT_TRUE(truth_.contains("connections") && truth_.contains("ss_snapshots")) << GetParam();
     ASSERT_FALSE(truth_["connections"].empty());
     ASSERT_TRUE(kSsSnapshots.contains(GetParam())) << "no snapshot counts for " << GetParam();
@@ -312,7 +302,7 @@ const std::map<std::string, std::size_t> kNeighEntries = {
 class KernelNeigh : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(KernelNeigh, ArpCacheEntriesAgreeWithTheDetectorsBindingsAfterTheirFrame) {
-  const auto truth = sidecar(GetParam());
+  const auto truth = kernel_sidecar(GetParam());
   ASSERT_TRUE(truth.contains("neigh_snapshots"));
   ASSERT_TRUE(kNeighEntries.contains(GetParam())) << "no entry count for " << GetParam();
   // Every IP any cache mentions, then the detector's binding of each after every frame.
@@ -322,7 +312,7 @@ TEST_P(KernelNeigh, ArpCacheEntriesAgreeWithTheDetectorsBindingsAfterTheirFrame)
   }
   ASSERT_FALSE(ips.empty());
   std::vector<std::map<std::string, std::optional<std::string>>> bound;  // [frames] -> ip -> MAC
-  const FileRun run = run_file((kKernel / (GetParam() + ".pcap")).string(), {}, [&](std::uint64_t, const Monitor& m) {
+  const FileRun run = run_file((kernel_dir() / (GetParam() + ".pcap")).string(), {}, [&](std::uint64_t, const Monitor& m) {
     auto& now = bound.emplace_back();
     for (const auto& ip : ips) {
       const auto b = m.arp_detector().binding(net::Ipv4Addr::parse(ip).value());

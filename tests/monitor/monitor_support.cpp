@@ -1,5 +1,9 @@
 #include "monitor/monitor_support.hpp"
 
+#include <fstream>
+
+#include <gtest/gtest.h>
+
 #include "wirestate/io/pcap_reader.hpp"
 
 namespace wirestate::monitor::testing {
@@ -106,6 +110,17 @@ void Crafter::feed(Monitor& m, const std::vector<std::uint8_t>& frame, double ms
   m.on_frame({frame, wire::LinkType::kEthernet, 0, packets,
               net::Time::from_ns(static_cast<std::int64_t>(ms * 1e6))},
              out);
+}
+
+std::filesystem::path kernel_dir() { return std::filesystem::path(WIRESTATE_SHARED_PCAPS) / "kernel"; }
+
+nlohmann::json kernel_sidecar(const std::string& name) {
+  std::ifstream in(kernel_dir() / (name + ".json"));
+  if (!in) {
+    ADD_FAILURE() << "no sidecar " << (kernel_dir() / (name + ".json"));
+    return nlohmann::json::object();
+  }
+  return nlohmann::json::parse(in);
 }
 
 }  // namespace wirestate::monitor::testing

@@ -1,14 +1,23 @@
 #pragma once
 // Helpers for the monitor tests: run a capture file through a Monitor, craft frames.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "wirestate/monitor/monitor.hpp"
 #include "wirestate/wire/frame_builder.hpp"
 
 namespace wirestate::monitor::testing {
+
+// The real Linux captures of ../shared/pcaps/kernel, each NAME.pcap beside NAME.json, its
+// ground truth (the kernel's own states, taken with ss/ip while it ran).
+std::filesystem::path kernel_dir();
+// The sidecar NAME.json of kernel_dir() (fails the test, and is an empty object, when absent).
+nlohmann::json kernel_sidecar(const std::string& name);
 
 // A monitor that has read a whole file (and been finished), with every event it emitted.
 struct FileRun {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "monitor/monitor_support.hpp"
+#include "support/param_name.hpp"
 #include "wirestate/monitor/report.hpp"
 
 namespace wirestate::monitor::testing {
@@ -37,12 +38,6 @@ std::vector<PublicCapture> captures() {
     out.push_back(c);
   }
   return out;
-}
-
-std::string test_name(const std::string& path) {
-  std::string name;
-  for (char c : path) name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
-  return name;
 }
 
 void PrintTo(const PublicCapture& c, std::ostream* os) { *os << c.file; }
@@ -94,7 +89,7 @@ TEST_P(PublicCaptureTest, AnalyzedWithoutCrashAndTheBooksBalance) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Public, PublicCaptureTest, ::testing::ValuesIn(captures()),
-                         [](const auto& info) { return test_name(info.param.file); });
+                         [](const auto& info) { return wirestate::test::param_name(info.param.file); });
 
 TEST(PublicCaptures, IndexListsTheCaptures) { EXPECT_GT(captures().size(), 200U) << kPublic; }
 

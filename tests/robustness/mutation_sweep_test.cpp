@@ -23,6 +23,7 @@
 
 #include "robustness/harnesses_support.hpp"
 #include "robustness/mutation_support.hpp"
+#include "support/param_name.hpp"
 #include "wirestate/io/pcap_reader.hpp"
 #include "wirestate/monitor/monitor.hpp"
 #include "wirestate/wire/decode.hpp"
@@ -173,11 +174,7 @@ TEST_P(MutationSweep, MutantsDecodeAndAnalyzeWithinBounds) {
 }
 
 std::string capture_name(const ::testing::TestParamInfo<fs::path>& info) {
-  auto name = fs::relative(info.param, WIRESTATE_SHARED_PCAPS).string();
-  for (auto& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
+  return wirestate::test::param_name(fs::relative(info.param, WIRESTATE_SHARED_PCAPS).string());
 }
 
 INSTANTIATE_TEST_SUITE_P(SharedPcaps, MutationSweep, ::testing::ValuesIn(captures()), capture_name);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "robustness/harnesses_support.hpp"
+#include "support/param_name.hpp"
 
 namespace {
 
@@ -64,11 +65,7 @@ TEST_P(Regression, ReplaysCleanly) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  std::string name = info.param.target + "_" + info.param.file.filename().string();
-  for (auto& ch : name) {
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  }
-  return name;
+  return wirestate::test::param_name(info.param.target + "_" + info.param.file.filename().string());
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, Regression, ::testing::ValuesIn(all_cases()), case_name);

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/sim_support.hpp"
+
 namespace wirestate::sim {
 namespace {
 
-net::Time at_ms(std::int64_t ms) { return net::Time() + net::Duration::milliseconds(ms); }
+using test::at_ms;
 
 TEST(EventQueue, RunsInTimeOrder) {
   EventQueue q;

@@ -6,13 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/sim_support.hpp"
+
 namespace wirestate::sim {
 namespace {
 
+using test::at_ms;
+
 using net::Duration;
 using net::Time;
-
-Time at_ms(std::int64_t ms) { return Time() + Duration::milliseconds(ms); }
 
 std::vector<std::uint8_t> bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
 

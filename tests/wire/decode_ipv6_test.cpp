@@ -6,6 +6,7 @@
 
 #include "scapy_oracle.hpp"
 #include "support/require.hpp"
+#include "wire/decode_support.hpp"
 #include "wirestate/wire/decode.hpp"
 
 namespace wirestate::wire {
@@ -13,13 +14,8 @@ namespace {
 
 using Frame = std::vector<std::uint8_t>;
 
-DecodedPacket dec(const Frame& f, LinkType link) { return decode(f, link, static_cast<std::uint32_t>(f.size())); }
-DecodedPacket dec(Frame&& f, LinkType link) = delete;  // the views borrow the frame
-
-Frame concat(Frame a, const Frame& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+using test::concat;
+using test::decode_frame;
 
 // The packets every test uses, made once by scapy (one python start for all of them).
 struct Packets {
@@ -79,27 +75,27 @@ void expect_tcp_syn(const DecodedPacket& d, std::size_t network_offset) {
 }
 
 TEST_F(DecodeIpv6, EthernetAndVlanTags) {
-  expect_tcp_syn(dec(packets().ether, LinkType::kEthernet), 14);
+  expect_tcp_syn(decode_frame(packets().ether, LinkType::kEthernet), 14);
   // 802.1ad outer + 802.1Q inner tag in front of the IPv6 EtherType.
   Frame tagged(packets().ether.begin(), packets().ether.begin() + 12);
   tagged.insert(tagged.end(), {0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x00, 0xc8, 0x86, 0xdd});
   tagged.insert(tagged.end(), packets().ether.begin() + 14, packets().ether.end());
-  const auto d = dec(tagged, LinkType::kEthernet);
+  const auto d = decode_frame(tagged, LinkType::kEthernet);
   EXPECT_EQ(d.vlan_count, 2);
   expect_tcp_syn(d, 22);
 }
 
 TEST_F(DecodeIpv6, LinuxCookedV1AndV2) {
   const Frame sll1 = concat({0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xdd}, packets().tcp);
-  expect_tcp_syn(dec(sll1, LinkType::kLinuxSll), 16);
+  expect_tcp_syn(decode_frame(sll1, LinkType::kLinuxSll), 16);
   const Frame sll2 = concat({0x86, 0xdd, 0, 0, 0, 0, 0, 3, 0, 1, 4, 6, 2, 0, 0, 0, 0, 1, 0, 0}, packets().tcp);
-  expect_tcp_syn(dec(sll2, LinkType::kLinuxSll2), 20);
+  expect_tcp_syn(decode_frame(sll2, LinkType::kLinuxSll2), 20);
 }
 
 TEST_F(DecodeIpv6, RawByVersionNibbleAndLinktypeIpv6) {
   for (auto link : {LinkType::kRawLinux, LinkType::kRawOpenBsd, LinkType::kRaw, LinkType::kIpv6}) {
     SCOPED_TRACE(static_cast<int>(link));
-    expect_tcp_syn(dec(packets().tcp, link), 0);
+    expect_tcp_syn(decode_frame(packets().tcp, link), 0);
   }
 }
 
@@ -108,14 +104,14 @@ TEST_F(DecodeIpv6, BsdLoopbackWithEveryAfInet6Value) {
     SCOPED_TRACE(static_cast<int>(af));
     const Frame host_order = concat({af, 0, 0, 0}, packets().tcp);
     const Frame network_order = concat({0, 0, 0, af}, packets().tcp);
-    expect_tcp_syn(dec(host_order, LinkType::kNull), 4);
-    expect_tcp_syn(dec(network_order, LinkType::kLoop), 4);
-    EXPECT_EQ(dec(host_order, LinkType::kNull).loopback_family, af);
+    expect_tcp_syn(decode_frame(host_order, LinkType::kNull), 4);
+    expect_tcp_syn(decode_frame(network_order, LinkType::kLoop), 4);
+    EXPECT_EQ(decode_frame(host_order, LinkType::kNull).loopback_family, af);
   }
 }
 
 TEST_F(DecodeIpv6, UdpBehindAHopByHopHeader) {
-  const auto d = dec(packets().udp, LinkType::kRaw);
+  const auto d = decode_frame(packets().udp, LinkType::kRaw);
   ASSERT_TRUE(d.ipv6);
   EXPECT_FALSE(d.malformed());
   ASSERT_EQ(d.ipv6_chain.count, 1);
@@ -129,7 +125,7 @@ TEST_F(DecodeIpv6, UdpBehindAHopByHopHeader) {
 }
 
 TEST_F(DecodeIpv6, NeighborSolicitationWithItsOption) {
-  const auto d = dec(packets().ns, LinkType::kRaw);
+  const auto d = decode_frame(packets().ns, LinkType::kRaw);
   ASSERT_TRUE(d.icmpv6);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(d.transport_checksum, ChecksumStatus::kGood);
@@ -139,7 +135,7 @@ TEST_F(DecodeIpv6, NeighborSolicitationWithItsOption) {
 }
 
 TEST_F(DecodeIpv6, FirstFragmentHasItsUdpHeaderLaterOnesDoNot) {
-  const auto first = dec(packets().first, LinkType::kRaw);
+  const auto first = decode_frame(packets().first, LinkType::kRaw);
   ASSERT_TRUE(first.ipv6_chain.fragment);
   EXPECT_TRUE(first.ipv6_chain.fragment->more);
   EXPECT_EQ(first.ipv6_chain.fragment->identification, 0x1234U);
@@ -147,7 +143,7 @@ TEST_F(DecodeIpv6, FirstFragmentHasItsUdpHeaderLaterOnesDoNot) {
   EXPECT_EQ(first.udp->src_port(), 1);
   EXPECT_FALSE(first.malformed());  // length and checksum belong to the whole datagram
   EXPECT_EQ(first.transport_checksum, ChecksumStatus::kUnverified);
-  const auto later = dec(packets().later, LinkType::kRaw);
+  const auto later = decode_frame(packets().later, LinkType::kRaw);
   EXPECT_FALSE(later.udp);
   EXPECT_EQ(later.not_decoded, NotDecoded::kFragment);
   EXPECT_EQ(later.ipv6_chain.fragment->offset_bytes(), 24U);
@@ -155,7 +151,7 @@ TEST_F(DecodeIpv6, FirstFragmentHasItsUdpHeaderLaterOnesDoNot) {
 }
 
 TEST_F(DecodeIpv6, Icmpv6ErrorQuotesItsPacket) {
-  const auto d = dec(packets().error, LinkType::kRaw);
+  const auto d = decode_frame(packets().error, LinkType::kRaw);
   ASSERT_TRUE(d.icmpv6);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(d.icmpv6->quoted_ports()->dst_port, 9);
@@ -166,7 +162,7 @@ TEST_F(DecodeIpv6, Icmpv6ErrorQuotesItsPacket) {
 TEST_F(DecodeIpv6, BadTcpChecksumIsFlaggedAtItsOffset) {
   Frame f = packets().tcp;
   f[40 + 16] ^= 0xff;
-  const auto d = dec(f, LinkType::kRaw);
+  const auto d = decode_frame(f, LinkType::kRaw);
   ASSERT_EQ(d.malformations.size(), 1U);
   EXPECT_EQ(d.malformations[0].layer, Layer::kTcp);
   EXPECT_EQ(d.malformations[0].error, Error::kBadChecksum);
@@ -177,7 +173,7 @@ TEST_F(DecodeIpv6, BadTcpChecksumIsFlaggedAtItsOffset) {
 TEST_F(DecodeIpv6, BadIcmpv6ChecksumIsFlagged) {
   Frame f = packets().ns;
   f[43] ^= 0x01;
-  const auto d = dec(f, LinkType::kRaw);
+  const auto d = decode_frame(f, LinkType::kRaw);
   EXPECT_TRUE(d.malformations.contains(Error::kBadChecksum));
   EXPECT_EQ(d.malformations[0].layer, Layer::kIcmpv6);
   EXPECT_TRUE(d.ndp);
@@ -185,21 +181,21 @@ TEST_F(DecodeIpv6, BadIcmpv6ChecksumIsFlagged) {
 
 TEST_F(DecodeIpv6, ShortHeaderAndWrongVersion) {
   const Frame short_one(packets().tcp.begin(), packets().tcp.begin() + 39);
-  const auto d = dec(short_one, LinkType::kIpv6);
+  const auto d = decode_frame(short_one, LinkType::kIpv6);
   EXPECT_FALSE(d.ipv6);
   ASSERT_EQ(d.malformations.size(), 1U);
   EXPECT_EQ(d.malformations[0].layer, Layer::kIpv6);
   EXPECT_EQ(d.malformations[0].error, Error::kTruncated);
   Frame v5 = packets().tcp;
   v5[0] = 0x50;
-  const auto bad = dec(v5, LinkType::kIpv6);
+  const auto bad = decode_frame(v5, LinkType::kIpv6);
   EXPECT_EQ(bad.malformations[0].error, Error::kBadVersion);
 }
 
 TEST_F(DecodeIpv6, PayloadLengthBeyondTheFrameIsFlaggedUnlessTheSnaplenCutIt) {
   Frame f = packets().udp;
   f[5] += 10;  // 10 bytes more than are there
-  const auto d = dec(f, LinkType::kRaw);
+  const auto d = decode_frame(f, LinkType::kRaw);
   EXPECT_TRUE(d.malformations.contains(Error::kBadPayloadLength));
   EXPECT_EQ(d.malformations[0].offset, 4U);
   // The same bytes cut by a snaplen (wire length larger) are not a malformation of IPv6.
@@ -210,7 +206,7 @@ TEST_F(DecodeIpv6, PayloadLengthBeyondTheFrameIsFlaggedUnlessTheSnaplenCutIt) {
 TEST_F(DecodeIpv6, ExtensionHeaderPastThePacketIsTruncated) {
   Frame f = packets().udp;
   f[41] = 5;  // hop-by-hop claims 48 bytes
-  const auto d = dec(f, LinkType::kRaw);
+  const auto d = decode_frame(f, LinkType::kRaw);
   ASSERT_TRUE(d.ipv6);
   ASSERT_EQ(d.malformations.size(), 1U);
   EXPECT_EQ(d.malformations[0].layer, Layer::kIpv6Extension);
@@ -225,7 +221,7 @@ TEST_F(DecodeIpv6, ChainLongerThanTheBoundIsFlaggedAndCounted) {
   for (int i = 0; i < 40; ++i) f.insert(f.end(), {Ipv6NextHeader::kDestinationOptions, 0, 1, 4, 0, 0, 0, 0});
   f[4] = static_cast<std::uint8_t>((40 * 8) >> 8);
   f[5] = static_cast<std::uint8_t>(40 * 8);
-  const auto d = dec(f, LinkType::kRaw);
+  const auto d = decode_frame(f, LinkType::kRaw);
   EXPECT_EQ(d.ipv6_chain.count, Ipv6ExtensionWalker::kMaxHeaders);
   ASSERT_EQ(d.malformations.size(), 1U);
   EXPECT_EQ(d.malformations[0].error, Error::kTooManyExtensionHeaders);
@@ -234,7 +230,7 @@ TEST_F(DecodeIpv6, ChainLongerThanTheBoundIsFlaggedAndCounted) {
 TEST_F(DecodeIpv6, NdpOptionOfLengthZeroIsFlagged) {
   Frame f = packets().ns;
   f[40 + 24 + 1] = 0;  // the source link-layer address option's length
-  const auto d = dec(f, LinkType::kRaw);
+  const auto d = decode_frame(f, LinkType::kRaw);
   EXPECT_TRUE(d.ndp);
   const bool found = std::any_of(d.malformations.begin(), d.malformations.end(), [](const Malformation& m) {
     return m.layer == Layer::kNdpOption && m.error == Error::kOptionLengthZero && m.offset == 64;  // the option's first byte
@@ -245,7 +241,7 @@ TEST_F(DecodeIpv6, NdpOptionOfLengthZeroIsFlagged) {
 TEST_F(DecodeIpv6, NdpMessageShorterThanItsTypeIsFlagged) {
   Frame f(packets().ns.begin(), packets().ns.begin() + 40 + 20);
   f[5] = 20;
-  const auto d = dec(f, LinkType::kRaw);
+  const auto d = decode_frame(f, LinkType::kRaw);
   EXPECT_TRUE(d.icmpv6);
   EXPECT_FALSE(d.ndp);
   const bool found = std::any_of(d.malformations.begin(), d.malformations.end(), [](const Malformation& m) {

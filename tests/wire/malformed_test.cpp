@@ -12,14 +12,14 @@ namespace {
 using test::from_hex;
 
 // Decodes without checksum verification, so crafted edits flag only what they break.
-DecodedPacket dec(const std::vector<std::uint8_t>& frame, std::uint32_t wire_len = 0,
+DecodedPacket dec_unchecked(const std::vector<std::uint8_t>& frame, std::uint32_t wire_len = 0,
                   LinkType link = LinkType::kEthernet) {
   return decode(frame, link, wire_len ? wire_len : static_cast<std::uint32_t>(frame.size()),
                 DecodeOptions{false});
 }
 
 // The views borrow the frame: a temporary frame would dangle.
-DecodedPacket dec(std::vector<std::uint8_t>&& frame, std::uint32_t wire_len = 0,
+DecodedPacket dec_unchecked(std::vector<std::uint8_t>&& frame, std::uint32_t wire_len = 0,
                   LinkType link = LinkType::kEthernet) = delete;
 
 // Asserts exactly one malformation with these properties.
@@ -36,7 +36,7 @@ std::vector<std::uint8_t> udp() { return from_hex(test::kUdpFrame); }
 TEST(Malformed, FrameShorterThanEthernetHeader) {
   auto f = syn();
   f.resize(10);
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_FALSE(d.ethernet);
   expect_only(d, Layer::kEthernet, 0, Error::kTruncated);
 }
@@ -44,7 +44,7 @@ TEST(Malformed, FrameShorterThanEthernetHeader) {
 TEST(Malformed, FrameShorterThanIpv4Header) {
   auto f = syn();
   f.resize(14 + 12);
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_TRUE(d.ethernet);
   EXPECT_FALSE(d.ipv4);
   expect_only(d, Layer::kIpv4, 14, Error::kTruncated);
@@ -53,13 +53,13 @@ TEST(Malformed, FrameShorterThanIpv4Header) {
 TEST(Malformed, Ipv4VersionNotFour) {
   auto f = syn();
   f[14] = 0x55;
-  expect_only(dec(f), Layer::kIpv4, 14, Error::kBadVersion);
+  expect_only(dec_unchecked(f), Layer::kIpv4, 14, Error::kBadVersion);
 }
 
 TEST(Malformed, Ipv4HeaderLengthBelowFive) {
   auto f = syn();
   f[14] = 0x44;  // IHL = 4 words
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_FALSE(d.ipv4);
   expect_only(d, Layer::kIpv4, 14, Error::kBadHeaderLength);
   EXPECT_EQ(std::string(d.malformations[0].field), "ihl");
@@ -68,7 +68,7 @@ TEST(Malformed, Ipv4HeaderLengthBelowFive) {
 TEST(Malformed, Ipv4HeaderLengthBeyondThePacket) {
   auto f = udp();  // total length 38
   f[14] = 0x4f;    // IHL = 60 bytes
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_FALSE(d.ipv4);
   expect_only(d, Layer::kIpv4, 14, Error::kBadHeaderLength);
 }
@@ -77,14 +77,14 @@ TEST(Malformed, Ipv4TotalLengthBelowTwenty) {
   auto f = udp();
   f[16] = 0x00;
   f[17] = 0x13;  // 19
-  expect_only(dec(f), Layer::kIpv4, 16, Error::kBadTotalLength);
+  expect_only(dec_unchecked(f), Layer::kIpv4, 16, Error::kBadTotalLength);
 }
 
 TEST(Malformed, Ipv4TotalLengthBeyondTheCapture) {
   auto f = udp();
   f[16] = 0x00;
   f[17] = 0xc8;  // 200, but 38 bytes are there and the capture was not cut
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.ipv4);
   EXPECT_TRUE(d.ipv4->is_cut());
   EXPECT_EQ(d.ipv4->payload().size(), 18u);  // cut at the capture
@@ -97,7 +97,7 @@ TEST(Malformed, Ipv4TotalLengthZeroIsTakenFromTheFrameAsWiresharkDoes) {
   auto f = syn();
   f[16] = 0;
   f[17] = 0;  // TSO / big TCP
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.ipv4 && d.tcp);
   EXPECT_EQ(d.ipv4->payload().size(), 40u);
   expect_only(d, Layer::kIpv4, 16, Error::kTotalLengthZero);
@@ -106,7 +106,7 @@ TEST(Malformed, Ipv4TotalLengthZeroIsTakenFromTheFrameAsWiresharkDoes) {
 TEST(Malformed, TcpDataOffsetBelowFive) {
   auto f = syn();
   f[46] = 0x40 | (f[46] & 0x0f);  // 4 words
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_TRUE(d.ipv4);
   EXPECT_FALSE(d.tcp);
   expect_only(d, Layer::kTcp, 46, Error::kBadDataOffset);
@@ -115,7 +115,7 @@ TEST(Malformed, TcpDataOffsetBelowFive) {
 TEST(Malformed, TcpDataOffsetBeyondTheSegment) {
   auto f = syn();
   f[46] = 0xf0 | (f[46] & 0x0f);  // 60 bytes in a 40-byte segment
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_FALSE(d.tcp);
   expect_only(d, Layer::kTcp, 46, Error::kBadDataOffset);
 }
@@ -123,7 +123,7 @@ TEST(Malformed, TcpDataOffsetBeyondTheSegment) {
 TEST(Malformed, TcpHeaderCutBySnaplenIsTruncation) {
   auto f = syn();
   f.resize(60);  // snaplen 60 cuts the options
-  const auto d = dec(f, 74);
+  const auto d = dec_unchecked(f, 74);
   EXPECT_TRUE(d.truncated);
   EXPECT_FALSE(d.tcp);
   expect_only(d, Layer::kTcp, 34, Error::kTruncated);
@@ -132,7 +132,7 @@ TEST(Malformed, TcpHeaderCutBySnaplenIsTruncation) {
 TEST(Malformed, TcpOptionLengthZero) {
   auto f = syn();
   f[55] = 0;  // MSS length byte
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.tcp);
   expect_only(d, Layer::kTcpOption, 54, Error::kOptionLengthZero);
 }
@@ -140,13 +140,13 @@ TEST(Malformed, TcpOptionLengthZero) {
 TEST(Malformed, TcpOptionLengthOne) {
   auto f = syn();
   f[55] = 1;
-  expect_only(dec(f), Layer::kTcpOption, 54, Error::kOptionLengthOne);
+  expect_only(dec_unchecked(f), Layer::kTcpOption, 54, Error::kOptionLengthOne);
 }
 
 TEST(Malformed, TcpOptionOverrunsTheHeader) {
   auto f = syn();
   f[55] = 30;  // 20 bytes of options remain
-  expect_only(dec(f), Layer::kTcpOption, 54, Error::kOptionOverrun);
+  expect_only(dec_unchecked(f), Layer::kTcpOption, 54, Error::kOptionOverrun);
 }
 
 TEST(Malformed, TcpOptionLengthByteMissing) {
@@ -154,13 +154,13 @@ TEST(Malformed, TcpOptionLengthByteMissing) {
   f[73] = 0x1e;  // last option byte becomes kind 30 without a length byte
   f[72] = 0x01;  // NOP
   f[71] = 0x01;  // NOP (was window scale)
-  expect_only(dec(f), Layer::kTcpOption, 73, Error::kOptionOverrun);
+  expect_only(dec_unchecked(f), Layer::kTcpOption, 73, Error::kOptionOverrun);
 }
 
 TEST(Malformed, TcpSackLengthNotTwoPlusEightN) {
   auto f = from_hex(test::kSackFrame);
   f[55] = 11;
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.tcp);
   expect_only(d, Layer::kTcpOption, 54, Error::kBadSackLength);
   EXPECT_TRUE(d.tcp->to_repr().options.sack.empty());
@@ -169,7 +169,7 @@ TEST(Malformed, TcpSackLengthNotTwoPlusEightN) {
 TEST(Malformed, TcpWindowScaleAboveFourteen) {
   auto f = syn();
   f[73] = 15;
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   expect_only(d, Layer::kTcpOption, 71, Error::kWindowScaleTooLarge);
   EXPECT_EQ(d.tcp->to_repr().options.window_scale, 15);  // kept as sent
 }
@@ -178,7 +178,7 @@ TEST(Malformed, TcpMssWithWrongLength) {
   auto f = syn();
   f[55] = 3;
   f[57] = 0x01;  // keep the walk aligned: "02 03 05" then NOP
-  expect_only(dec(f), Layer::kTcpOption, 54, Error::kBadOptionLength);
+  expect_only(dec_unchecked(f), Layer::kTcpOption, 54, Error::kBadOptionLength);
 }
 
 // An IPv4 + UDP frame with a Router Alert option at frame offset 34.
@@ -195,7 +195,7 @@ TEST(Malformed, Ipv4OptionLengthZero) {
   auto f = with_router_alert();
   ASSERT_EQ(f[34], 0x94);
   f[35] = 0;
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.ipv4 && d.udp);
   expect_only(d, Layer::kIpv4Option, 34, Error::kOptionLengthZero);
 }
@@ -203,20 +203,20 @@ TEST(Malformed, Ipv4OptionLengthZero) {
 TEST(Malformed, Ipv4OptionLengthOne) {
   auto f = with_router_alert();
   f[35] = 1;
-  expect_only(dec(f), Layer::kIpv4Option, 34, Error::kOptionLengthOne);
+  expect_only(dec_unchecked(f), Layer::kIpv4Option, 34, Error::kOptionLengthOne);
 }
 
 TEST(Malformed, Ipv4OptionOverrunsTheHeader) {
   auto f = with_router_alert();
   f[35] = 9;
-  expect_only(dec(f), Layer::kIpv4Option, 34, Error::kOptionOverrun);
+  expect_only(dec_unchecked(f), Layer::kIpv4Option, 34, Error::kOptionOverrun);
 }
 
 TEST(Malformed, Ipv4RouterAlertWithWrongLength) {
   auto f = with_router_alert();
   f[35] = 3;
   f[37] = 0;  // EOL after the 3-byte option
-  expect_only(dec(f), Layer::kIpv4Option, 34, Error::kBadOptionLength);
+  expect_only(dec_unchecked(f), Layer::kIpv4Option, 34, Error::kBadOptionLength);
 }
 
 TEST(Malformed, Ipv4BadHeaderChecksum) {
@@ -247,7 +247,7 @@ TEST(Malformed, UdpLengthBelowEight) {
   auto f = udp();
   f[38] = 0;
   f[39] = 7;
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_FALSE(d.udp);
   expect_only(d, Layer::kUdp, 38, Error::kBadUdpLength);
 }
@@ -255,7 +255,7 @@ TEST(Malformed, UdpLengthBelowEight) {
 TEST(Malformed, UdpLengthBeyondTheIpPayload) {
   auto f = udp();
   f[39] = 0x40;  // 64 > 18
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.udp);
   EXPECT_EQ(d.payload.size(), 10u);
   expect_only(d, Layer::kUdp, 38, Error::kBadUdpLength);
@@ -265,7 +265,7 @@ TEST(Malformed, IcmpShorterThanItsHeader) {
   auto f = from_hex(test::kEchoRequestFrame);
   f[16] = 0;
   f[17] = 20 + 6;  // total length leaves 6 ICMP bytes
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   EXPECT_FALSE(d.icmp);
   expect_only(d, Layer::kIcmp, 34, Error::kTruncated);
 }
@@ -273,7 +273,7 @@ TEST(Malformed, IcmpShorterThanItsHeader) {
 TEST(Malformed, IcmpErrorWithBrokenQuote) {
   auto f = from_hex(test::kPortUnreachableFrame);
   f[42] = 0x41;  // quoted IHL 1
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.icmp);
   expect_only(d, Layer::kIcmp, 42, Error::kBadIcmpQuote);
 }
@@ -281,7 +281,7 @@ TEST(Malformed, IcmpErrorWithBrokenQuote) {
 TEST(Malformed, ArpWithWrongHardwareLength) {
   auto f = from_hex(test::kArpRequestFrame);
   f[18] = 8;
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.arp);
   EXPECT_EQ(d.arp->hlen(), 8);
   expect_only(d, Layer::kArp, 18, Error::kBadHardwareLength);
@@ -291,7 +291,7 @@ TEST(Malformed, ArpWithWrongHardwareLength) {
 TEST(Malformed, ArpWithWrongProtocolLength) {
   auto f = from_hex(test::kArpRequestFrame);
   f[19] = 16;
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.arp);
   expect_only(d, Layer::kArp, 19, Error::kBadProtocolLength);
 }
@@ -299,7 +299,7 @@ TEST(Malformed, ArpWithWrongProtocolLength) {
 TEST(Malformed, ArpOtherHardwareIsDecodedAsFarAsTheGenericHeader) {
   auto f = from_hex(test::kArpRequestFrame);
   f[15] = 6;  // IEEE 802 networks
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.arp);
   EXPECT_EQ(d.arp->htype(), 6);
   EXPECT_EQ(d.arp->op(), 1);
@@ -309,7 +309,7 @@ TEST(Malformed, ArpOtherHardwareIsDecodedAsFarAsTheGenericHeader) {
 TEST(Malformed, ArpAddressesCut) {
   auto f = from_hex(test::kArpRequestFrame);
   f.resize(14 + 20);
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.arp);
   EXPECT_FALSE(d.arp->addresses_present());
   EXPECT_TRUE(d.arp->target_proto().empty());
@@ -321,7 +321,7 @@ TEST(Malformed, TwoHundredStackedVlanTagsStopAtTheCap) {
   eth.vlans.assign(200, VlanSpec{EtherType::kVlan, 7, 0, false});
   const std::uint8_t arp[28] = {};
   const auto f = ethernet_frame(eth, EtherType::kArp, arp);
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.ethernet);
   EXPECT_EQ(d.vlan_count, kMaxVlanTags);
   EXPECT_EQ(d.vlan[7].vid(), 7);
@@ -334,12 +334,12 @@ TEST(Malformed, VlanTagCut) {
   eth.vlans.push_back(VlanSpec{});
   auto f = ethernet_frame(eth, EtherType::kIpv4, {});
   f.resize(16);
-  expect_only(dec(f), Layer::kVlan, 14, Error::kTruncated);
+  expect_only(dec_unchecked(f), Layer::kVlan, 14, Error::kTruncated);
 }
 
 TEST(Malformed, Ieee8023LengthBeyondTheFrame) {
   auto f = from_hex("ffffffffffff 020000000001 0100 aaaa03 000000 0806");
-  const auto d = dec(f);
+  const auto d = dec_unchecked(f);
   ASSERT_TRUE(d.llc);
   ASSERT_EQ(d.malformations.total(), 2u);
   EXPECT_EQ(d.malformations[0], (Malformation{Layer::kEthernet, "length", 12, Error::kBadLength}));
@@ -349,7 +349,7 @@ TEST(Malformed, Ieee8023LengthBeyondTheFrame) {
 
 TEST(Malformed, UnknownLinkTypeIsReported) {
   const auto f = syn();
-  const auto d = dec(f, 0, static_cast<LinkType>(160));
+  const auto d = dec_unchecked(f, 0, static_cast<LinkType>(160));
   EXPECT_EQ(d.not_decoded, NotDecoded::kUnsupportedLinkType);
   expect_only(d, Layer::kLink, 0, Error::kUnsupportedLinkType);
 }

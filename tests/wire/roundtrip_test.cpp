@@ -1,14 +1,15 @@
 // Builders are byte-exact: decode(build(x)) == x for every owned header type.
 #include <gtest/gtest.h>
 
+#include "wire/decode_support.hpp"
 #include "wirestate/wire/decode.hpp"
 #include "wirestate/wire/frame_builder.hpp"
 
 namespace wirestate::wire {
 namespace {
 
-const net::MacAddr kMacA({0x02, 0, 0, 0, 0, 0x0a});
-const net::MacAddr kMacB({0x02, 0, 0, 0, 0, 0x0b});
+const net::MacAddr kMac0a({0x02, 0, 0, 0, 0, 0x0a});
+const net::MacAddr kMac0b({0x02, 0, 0, 0, 0, 0x0b});
 
 Ipv4Repr base_ip() {
   Ipv4Repr ip;
@@ -22,11 +23,7 @@ Ipv4Repr base_ip() {
   return ip;
 }
 
-DecodedPacket dec(const std::vector<std::uint8_t>& f) {
-  return decode(f, LinkType::kEthernet, static_cast<std::uint32_t>(f.size()));
-}
-// The views borrow the frame: a temporary frame would dangle.
-DecodedPacket dec(std::vector<std::uint8_t>&& f) = delete;
+using test::decode_frame;
 
 TEST(RoundTrip, TcpWithEveryOptionAndFlag) {
   TcpRepr t;
@@ -42,8 +39,8 @@ TEST(RoundTrip, TcpWithEveryOptionAndFlag) {
   t.options.sack_permitted = true;
   t.options.timestamps = TcpTimestamps{11, 22};
   const std::vector<std::uint8_t> payload = {'h', 'i'};
-  const auto f = build_tcp_frame({kMacA, kMacB, {}, false}, base_ip(), t, payload);
-  const auto d = dec(f);
+  const auto f = build_tcp_frame({kMac0a, kMac0b, {}, false}, base_ip(), t, payload);
+  const auto d = decode_frame(f);
   ASSERT_TRUE(d.tcp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(d.transport_checksum, ChecksumStatus::kGood);
@@ -62,7 +59,7 @@ TEST(RoundTrip, TcpSackBlocksAndUnknownOption) {
   t.options.sack = {{net::SeqNum(100), net::SeqNum(200)}, {net::SeqNum(300), net::SeqNum(400)}};
   t.options.unknown = {RawTcpOption{30, {0xaa, 0xbb}}};
   const auto f = build_tcp_frame({}, base_ip(), t, {});
-  const auto d = dec(f);
+  const auto d = decode_frame(f);
   ASSERT_TRUE(d.tcp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(d.tcp->to_repr(), t);
@@ -75,16 +72,16 @@ TEST(RoundTrip, TcpOptionsThatDoNotFitAreDropped) {
   for (std::uint32_t i = 0; i < 4; ++i) t.options.sack.push_back({net::SeqNum(i * 10), net::SeqNum(i * 10 + 5)});
   EXPECT_LE(tcp_header_len(t), 60u);
   const auto frame = build_tcp_frame({}, base_ip(), t, {});
-  const auto d = dec(frame);
+  const auto d = decode_frame(frame);
   ASSERT_TRUE(d.tcp);
   EXPECT_EQ(d.tcp->to_repr().options.sack.size(), 3u);  // 12 + 4 + 3*8 = 40
 }
 
 TEST(RoundTrip, Udp) {
   const std::vector<std::uint8_t> payload = {1, 2, 3};
-  const auto f = build_udp_frame({kMacA, kMacB, {VlanSpec{EtherType::kVlan, 42, 5, false}}, false},
+  const auto f = build_udp_frame({kMac0a, kMac0b, {VlanSpec{EtherType::kVlan, 42, 5, false}}, false},
                                  base_ip(), UdpRepr{53, 5353}, payload);
-  const auto d = dec(f);
+  const auto d = decode_frame(f);
   ASSERT_TRUE(d.udp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(d.vlan[0].vid(), 42);
@@ -98,7 +95,7 @@ TEST(RoundTrip, UdpWithoutChecksumIsUnverified) {
   auto ip = base_ip();
   ip.protocol = IpProtocol::kUdp;
   const auto frame = ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, seg));
-  const auto d = dec(frame);
+  const auto d = decode_frame(frame);
   ASSERT_TRUE(d.udp);
   EXPECT_EQ(d.udp->checksum(), 0);
   EXPECT_EQ(d.transport_checksum, ChecksumStatus::kUnverified);
@@ -107,7 +104,7 @@ TEST(RoundTrip, UdpWithoutChecksumIsUnverified) {
 TEST(RoundTrip, IcmpEchoReply) {
   const auto icmp = IcmpRepr::echo_reply(7, 9, {1, 2, 3, 4, 5});
   const auto frame = build_icmp_frame({}, base_ip(), icmp);
-  const auto d = dec(frame);
+  const auto d = decode_frame(frame);
   ASSERT_TRUE(d.icmp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(to_repr(*d.icmp), icmp);
@@ -123,7 +120,7 @@ TEST(RoundTrip, IcmpTimeExceededQuotesTcp) {
   const std::vector<std::uint8_t> quoted(inner.begin(), inner.begin() + 28);
   const auto icmp = IcmpRepr::time_exceeded(0, quoted);
   const auto frame = build_icmp_frame({}, base_ip(), icmp);
-  const auto d = dec(frame);
+  const auto d = decode_frame(frame);
   ASSERT_TRUE(d.icmp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(to_repr(*d.icmp), icmp);
@@ -136,17 +133,17 @@ TEST(RoundTrip, IcmpTimeExceededQuotesTcp) {
 TEST(RoundTrip, IcmpDestUnreachableWithMtu) {
   const auto icmp = IcmpRepr::dest_unreachable(4, std::vector<std::uint8_t>(28, 0), 1400);
   const auto frame = build_icmp_frame({}, base_ip(), icmp);
-  const auto d = dec(frame);
+  const auto d = decode_frame(frame);
   ASSERT_TRUE(d.icmp);
   EXPECT_EQ(to_repr(*d.icmp), icmp);
   EXPECT_EQ(d.icmp->rest_of_header() & 0xffff, 1400u);
 }
 
 TEST(RoundTrip, Arp) {
-  const ArpRepr arp{ArpOp::kReply, kMacA, net::Ipv4Addr(10, 0, 0, 1), kMacB, net::Ipv4Addr(10, 0, 0, 2)};
-  const auto f = build_arp_frame({kMacA, kMacB, {}, true}, arp);
+  const ArpRepr arp{ArpOp::kReply, kMac0a, net::Ipv4Addr(10, 0, 0, 1), kMac0b, net::Ipv4Addr(10, 0, 0, 2)};
+  const auto f = build_arp_frame({kMac0a, kMac0b, {}, true}, arp);
   EXPECT_EQ(f.size(), 60u);
-  const auto d = dec(f);
+  const auto d = decode_frame(f);
   ASSERT_TRUE(d.arp);
   EXPECT_FALSE(d.malformed());
   EXPECT_EQ(d.arp->to_repr(), arp);
@@ -210,7 +207,7 @@ TEST(RoundTrip, Ipv4BadRoutePointerIsFlagged) {
   ip.options.push_back(rr);
   ip.protocol = 253;
   const auto frame = ethernet_frame({}, EtherType::kIpv4, build_ipv4_packet(ip, {}));
-  const auto d = dec(frame);
+  const auto d = decode_frame(frame);
   ASSERT_EQ(d.malformations.total(), 1u);
   EXPECT_EQ(d.malformations[0].error, Error::kBadOptionPointer);
   EXPECT_EQ(d.malformations[0].offset, 34u);

@@ -8,11 +8,6 @@
 namespace wirestate::tcp::testing {
 namespace {
 
-constexpr std::string_view C = "10.0.0.1:40000";
-constexpr std::string_view S = "10.0.0.2:80";
-
-bool has(const std::vector<Anomaly>& v, Anomaly a) { return std::find(v.begin(), v.end(), a) != v.end(); }
-
 class ObserverStates : public ::testing::Test {
  protected:
   // 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 100

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for the observer tests: crafted segments, a feeding harness, and TcpRepr values
 // rebuilt from tshark's JSONL oracle (independent of wirestate's own decoder).
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -9,6 +10,13 @@
 #include "wirestate/tcp/observer.hpp"
 
 namespace wirestate::tcp::testing {
+
+// The two endpoints segment() is usually given: the client and the server.
+inline constexpr std::string_view C = "10.0.0.1:40000";
+inline constexpr std::string_view S = "10.0.0.2:80";
+
+// Whether `a` is among `v`.
+inline bool has(const std::vector<Anomaly>& v, Anomaly a) { return std::find(v.begin(), v.end(), a) != v.end(); }
 
 // A segment "10.0.0.1:40000" -> "10.0.0.2:80" with tcpdump-style flags ("S", "S.", ".",
 // "P.", "F.", "R", "R."), seq, ack, payload length and window, at time `ms` milliseconds.
