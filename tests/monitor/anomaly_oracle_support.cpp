@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -156,6 +157,23 @@ std::vector<OracleCapture> flagged_captures() {
   }
   return out;
 }
+
+std::vector<std::string> flagged_capture_files() {
+  std::vector<std::string> out;
+  if (!fs::exists(public_dir() / "index.json")) return out;
+  const auto index = read_json(public_dir() / "index.json");
+  for (const auto& f : index.at("files")) {
+    if (f.value("tshark_rc", 0) != 0) continue;
+    const auto file = f.at("file").get<std::string>();
+    std::ifstream in(public_dir() / (file + ".tshark.jsonl"));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // A flag is a key "tcp.analysis.NAME" (load_capture takes exactly those).
+    if (text.find("\"" + std::string(kAnalysisPrefix)) != std::string::npos) out.push_back(file);
+  }
+  return out;
+}
+
+OracleCapture oracle_capture(const std::string& file) { return load_capture(file); }
 
 Comparison compare(const OracleCapture& capture) {
   Comparison result;

@@ -49,6 +49,14 @@ std::vector<OracleCapture> oracle_captures();
 // The same list, only those where tshark raised at least one tcp.analysis flag.
 std::vector<OracleCapture> flagged_captures();
 
+// The files of flagged_captures(), found by a text search of each oracle without parsing it:
+// the parameters of a test suite are built in every test process (gtest enumerates them each
+// time), and parsing the flagged lines of every oracle there cost seconds per test under ASan.
+std::vector<std::string> flagged_capture_files();
+
+// The oracle of one file of index.json.
+OracleCapture oracle_capture(const std::string& file);
+
 // The monitor's run of one capture, compared with its oracle.
 struct Comparison {
   bool read_ok = false;

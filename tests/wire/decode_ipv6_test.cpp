@@ -30,20 +30,21 @@ struct Packets {
 
 const Packets& packets() {
   static const Packets p = [] {
-    Packets out;
     const std::string ip = "IPv6(src=\"2001:db8::1\",dst=\"2001:db8::2\")";
-    out.tcp = testing::scapy_bytes(ip + "/TCP(sport=40000,dport=80,flags=\"S\",seq=1000,options=[(\"MSS\",1440)])");
-    out.udp = testing::scapy_bytes(ip + "/IPv6ExtHdrHopByHop()/UDP(sport=5353,dport=53)/Raw(b\"hello\")");
-    out.ns = testing::scapy_bytes(
+    auto f = testing::scapy_batch({
+        ip + "/TCP(sport=40000,dport=80,flags=\"S\",seq=1000,options=[(\"MSS\",1440)])",
+        ip + "/IPv6ExtHdrHopByHop()/UDP(sport=5353,dport=53)/Raw(b\"hello\")",
         "IPv6(src=\"fe80::1\",dst=\"ff02::1:ff00:2\",hlim=255)/ICMPv6ND_NS(tgt=\"fe80::2\")/"
-        "ICMPv6NDOptSrcLLAddr(lladdr=\"02:00:00:00:00:01\")");
-    out.first = testing::scapy_bytes(ip + "/IPv6ExtHdrFragment(m=1,offset=0,id=0x1234,nh=17)/"
-                                          "Raw(bytes(UDP(sport=1,dport=2,len=32,chksum=0x1111))+b\"A\"*16)");
-    out.later = testing::scapy_bytes(ip + "/IPv6ExtHdrFragment(m=0,offset=3,id=0x1234,nh=17)/Raw(b\"B\"*8)");
-    out.error = testing::scapy_bytes("IPv6(src=\"2001:db8::2\",dst=\"2001:db8::1\")/ICMPv6DestUnreach(code=4)/" + ip +
-                                     "/UDP(sport=40000,dport=9)");
-    out.ether = testing::scapy_bytes("Ether(src=\"02:00:00:00:00:01\",dst=\"02:00:00:00:00:02\")/" + ip +
-                                     "/TCP(sport=40000,dport=80,flags=\"S\",seq=1000,options=[(\"MSS\",1440)])");
+        "ICMPv6NDOptSrcLLAddr(lladdr=\"02:00:00:00:00:01\")",
+        ip + "/IPv6ExtHdrFragment(m=1,offset=0,id=0x1234,nh=17)/"
+             "Raw(bytes(UDP(sport=1,dport=2,len=32,chksum=0x1111))+b\"A\"*16)",
+        ip + "/IPv6ExtHdrFragment(m=0,offset=3,id=0x1234,nh=17)/Raw(b\"B\"*8)",
+        "IPv6(src=\"2001:db8::2\",dst=\"2001:db8::1\")/ICMPv6DestUnreach(code=4)/" + ip + "/UDP(sport=40000,dport=9)",
+        "Ether(src=\"02:00:00:00:00:01\",dst=\"02:00:00:00:00:02\")/" + ip +
+            "/TCP(sport=40000,dport=80,flags=\"S\",seq=1000,options=[(\"MSS\",1440)])",
+    });
+    Packets out{std::move(f[0]), std::move(f[1]), std::move(f[2]), std::move(f[3]),
+                std::move(f[4]), std::move(f[5]), std::move(f[6])};
     return out;
   }();
   return p;
@@ -52,8 +53,14 @@ const Packets& packets() {
 class DecodeIpv6 : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::have_scapy()) WIRESTATE_SKIP_UNLESS_REQUIRED() << "scapy is missing (apt-get install python3-scapy)";
-    ASSERT_FALSE(packets().tcp.empty()) << "scapy did not build the packets";
+    // Asked only when the packets are missing: each python start costs about a second.
+    if (packets().tcp.empty() && !testing::have_scapy()) {
+      WIRESTATE_SKIP_UNLESS_REQUIRED() << "scapy is missing (apt-get install python3-scapy)";
+    }
+    for (const Frame* f : {&packets().tcp, &packets().udp, &packets().ns, &packets().first, &packets().later,
+                           &packets().error, &packets().ether}) {
+      ASSERT_FALSE(f->empty()) << "scapy did not build the packets";
+    }
   }
 };
 
