@@ -30,6 +30,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/oracle_support.hpp"
 #include "cli/tcpdump_lines_support.hpp"
 #include "support/param_name.hpp"
 #include "support/require.hpp"
@@ -69,9 +70,8 @@ std::vector<std::string> all_captures() {
   for (const auto& entry : fs::directory_iterator(kShared / "kernel")) {
     if (entry.path().extension() == ".pcap") paths.insert("kernel/" + entry.path().filename().string());
   }
-  const auto index = nlohmann::json::parse(slurp(kShared / "public/index.json"), nullptr, false);
-  if (!index.is_discarded()) {
-    for (const auto& f : index["files"]) paths.insert("public/" + f["file"].get<std::string>());
+  for (const auto& c : wirestate::testing::oracle_captures()) {
+    if (c.path.starts_with("public/")) paths.insert(c.path);
   }
   return {paths.begin(), paths.end()};
 }
