@@ -33,6 +33,13 @@ std::optional<tcp::Anomaly> anomaly_named(const std::string& name) {
   return std::nullopt;
 }
 
+// Why a claim about every connection holds on nothing: none was seen, or none that the
+// scope (--conn, -f) chose.
+std::string nothing_seen(const Observation& seen) {
+  return seen.scope.empty() ? std::string("no TCP connection was seen")
+                            : fmt::format("no TCP connection was seen among those {} chooses", seen.scope);
+}
+
 // Finds the connection a selector names: an index or a ConnSelector (the first match).
 const tcp::ConnectionSummary* select(const json& sel, const Observation& seen) {
   if (sel.is_number_unsigned()) {
@@ -202,7 +209,7 @@ Verdict evaluate_item(const json& item, const Observation& seen) {
     v.name = fmt::format("{} anomalies {}", c ? conn_text(*c) : which, item["anomalies"].dump());
     // Counts over all connections of a capture with none would hold on nothing.
     if (!c && seen.connections.empty()) {
-      v.detail = "no TCP connection was seen";
+      v.detail = nothing_seen(seen);
       return v;
     }
     v.pass = true;
@@ -231,6 +238,7 @@ Verdict evaluate_item(const json& item, const Observation& seen) {
     };
     v.name = specs.empty() ? "no alerts" : fmt::format("alerts {}", specs.dump());
     std::vector<std::string> problems;
+    if (seen.packets == 0) problems.emplace_back("no packet was seen");  // no alert on nothing proves nothing
     for (const auto& s : specs) {
       if (std::none_of(actual.begin(), actual.end(), [&](const auto* a) { return matches(s, *a); })) {
         problems.push_back(fmt::format("missing {}", s["rule"].get<std::string>()));
@@ -322,7 +330,8 @@ Verdict evaluate_preset(const std::string& name, const Observation& seen) {
   };
   // A claim about every connection needs one: on a capture without TCP it would hold
   // on nothing (a wrong file, a filter that dropped everything).
-  if (name != "no-arp-alerts" && seen.connections.empty()) problems.push_back("no TCP connection was seen");
+  if (name != "no-arp-alerts" && seen.connections.empty()) problems.push_back(nothing_seen(seen));
+  if (name == "no-arp-alerts" && seen.packets == 0) problems.push_back("no packet was seen");
   for (const auto& c : seen.connections) {
     auto has = [](const std::vector<tcp::State>& p, tcp::State s) { return std::find(p.begin(), p.end(), s) != p.end(); };
     if (name == "handshake") {

@@ -48,4 +48,16 @@ std::string junit_xml(const std::string& suite, const std::vector<Verdict>& verd
   return out;
 }
 
+std::string junit_error_xml(const std::string& suite, const std::string& error) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites tests=\"1\" failures=\"0\" errors=\"1\">\n";
+  out += fmt::format("  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n",
+                     xml_escape(suite));
+  out += fmt::format("    <testcase classname=\"{}\" name=\"input\">\n      <error message=\"{}\">{}</error>\n"
+                     "    </testcase>\n",
+                     xml_escape(suite), xml_escape(error), xml_escape(error));
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
 }  // namespace wirestate::check

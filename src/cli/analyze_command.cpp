@@ -11,8 +11,10 @@
 
 #include <fmt/format.h>
 
+#include "cli/checksum_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/diagram_output.hpp"
+#include "cli/output_streams.hpp"
 #include "wirestate/io/pcap_reader.hpp"
 #include "wirestate/monitor/report.hpp"
 #include "wirestate/print/summary.hpp"
@@ -28,7 +30,7 @@ struct AnalyzeArgs {
   std::string events;
   bool json = false;
   bool packets = false;
-  bool no_checksums = false;
+  ChecksumArgs checksums;
   std::size_t max_connections = 65536;
   DiagramArgs diagram{.ladder = 0};  // the terminal ladder only when asked (captures are long)
 };
@@ -52,15 +54,24 @@ int run_analyze(const AnalyzeArgs& args) {
     std::fprintf(stderr, "wirestate analyze: %s\n", reader.error().c_str());
     return 2;
   }
+  // The JSON report is data on stdout too: it cannot share stdout with --events -.
+  const std::string json_out = args.json ? "-" : "";
+  auto streams = text_stream({{"--json", &json_out}, {"--events", &args.events}}, false);
+  if (!streams) {
+    std::fprintf(stderr, "wirestate analyze: %s\n", streams.error().c_str());
+    return 2;
+  }
+  std::FILE* out = args.json ? stdout : *streams;
   std::ofstream events_file;
+  std::ostream* events_out = nullptr;
   std::unique_ptr<trace::JsonlWriter> writer;
   if (!args.events.empty()) {
-    events_file.open(args.events, std::ios::out | std::ios::trunc);
-    if (!events_file) {
+    events_out = open_events(args.events, events_file);
+    if (events_out == nullptr) {
       std::fprintf(stderr, "wirestate analyze: cannot write events file %s\n", args.events.c_str());
       return 2;
     }
-    writer = std::make_unique<trace::JsonlWriter>(events_file);
+    writer = std::make_unique<trace::JsonlWriter>(*events_out);
   }
 
   if (auto ok = validate(args.diagram); !ok) {
@@ -73,7 +84,7 @@ int run_analyze(const AnalyzeArgs& args) {
 
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
-  config.verify_checksums = !args.no_checksums;
+  config.checksums = checksum_policy(args.checksums);
   config.packet_events = (writer && args.packets) || draw;
   if (config.packet_events) config.summarize = print_summarizer();
   monitor::Monitor mon(std::move(config));
@@ -123,8 +134,8 @@ int run_analyze(const AnalyzeArgs& args) {
   }
   if (writer) {
     for (const auto& e : events) writer->write(e);
-    events_file.flush();
-    if (!events_file) {
+    events_out->flush();
+    if (!*events_out) {
       std::fprintf(stderr, "wirestate analyze: error writing events file %s\n", args.events.c_str());
       return 2;
     }
@@ -135,16 +146,16 @@ int run_analyze(const AnalyzeArgs& args) {
   if (args.json) {
     const auto doc = monitor::report_json(mon, source);
     const std::string text = doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fputc('\n', stdout);
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fputc('\n', out);
   } else {
-    std::fprintf(stdout, "%s: %llu packets%s%s\n", args.file.c_str(),
+    std::fprintf(out, "%s: %llu packets%s%s\n", args.file.c_str(),
                  static_cast<unsigned long long>(mon.counters().frames),
                  args.filter.empty() ? "" : ", filter: ", args.filter.c_str());
-    write_text_report(stdout, mon);
+    write_text_report(out, mon);
   }
-  std::fflush(stdout);
-  warn_if_offloaded(mon, "analyze");
+  std::fflush(out);
+  note_offloaded_senders(mon, "analyze");
   if (source.problem) {
     std::fprintf(stderr, "wirestate analyze: warning: %s (analyzed the %llu packets before it)\n",
                  source.problem->c_str(), static_cast<unsigned long long>(mon.counters().frames));
@@ -154,19 +165,6 @@ int run_analyze(const AnalyzeArgs& args) {
 }
 
 }  // namespace
-
-void warn_if_offloaded(const monitor::Monitor& mon, const char* command) {
-  // Zeek's heuristic: many bad checksums mean the capture host offloads checksumming, so
-  // its own outgoing segments were captured before the NIC filled the checksum in.
-  const auto bad = mon.observer().counters().bad_checksum;
-  const auto segments = mon.observer().counters().segments;
-  if (segments >= 10 && bad * 20 >= segments) {
-    std::fprintf(stderr,
-                 "wirestate %s: warning: %llu of %llu TCP segments have bad checksums and moved no state; "
-                 "likely checksum offload on the capturing host: use -K to skip verification\n",
-                 command, static_cast<unsigned long long>(bad), static_cast<unsigned long long>(segments));
-  }
-}
 
 monitor::Summarizer print_summarizer() {
   return [](const monitor::FrameIn& frame, const wire::DecodedPacket& d) {
@@ -255,10 +253,9 @@ void add_analyze_command(CLI::App& app) {
       "analyze", "Analyze a pcap/pcapng file: TCP connections (both sides' states), ARP alerts, UDP flows");
   cmd->add_option("FILE", args->file, "capture file (pcap or pcapng)")->required();
   cmd->add_option("-f,--filter", args->filter, "BPF filter expression (libpcap syntax)");
-  cmd->add_option("--events", args->events, "write every event as JSON Lines to this file");
+  cmd->add_option("--events", args->events, "write every event as JSON Lines to this file (- for stdout)");
   cmd->add_flag("--packets", args->packets, "with --events: also one packet event per frame");
-  cmd->add_flag("-K,--dont-verify-checksums", args->no_checksums,
-                "do not verify IP/TCP/UDP checksums (captures taken on a host with checksum offload)");
+  add_checksum_options(*cmd, args->checksums);
   cmd->add_flag("--json", args->json, "print one JSON document (see docs/analyze-json.md)");
   add_diagram_options(*cmd, args->diagram);
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")

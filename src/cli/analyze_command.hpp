@@ -19,9 +19,6 @@ void add_analyze_command(CLI::App& app);
 // tcpdump-style one-line summaries for the monitor's packet events.
 monitor::Summarizer print_summarizer();
 
-// Warns on stderr when so many TCP checksums are bad that offload is the likely cause.
-void warn_if_offloaded(const monitor::Monitor& monitor, const char* command);
-
 // Writes the human-readable report of a finished monitor to out.
 void write_text_report(std::FILE* out, const monitor::Monitor& monitor);
 

@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 
 #include "cli/analyze_command.hpp"
+#include "cli/checksum_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_streams.hpp"
 #include "wirestate/io/live_capture.hpp"
 #include "wirestate/io/pcap_writer.hpp"
 #include "wirestate/monitor/monitor.hpp"
@@ -30,7 +32,8 @@ struct CaptureArgs {
   std::uint64_t count = 0;   // 0 = unlimited
   double duration = 0;       // seconds; 0 = unlimited
   bool quiet = false;        // no live event lines
-  bool verify_checksums = false;
+  bool line_buffered = false;  // -l
+  ChecksumArgs checksums;
   std::size_t max_connections = 65536;
 };
 
@@ -70,6 +73,12 @@ int run_capture(const CaptureArgs& args) {
   // The handlers come first: a Ctrl-C while the interface opens ends the capture cleanly (an
   // empty but valid pcap) instead of killing the process before the file has its header.
   StopSignals signals;
+  auto text = text_stream({{"-w", &args.write}, {"--events", &args.events}}, args.line_buffered);
+  if (!text) {
+    std::fprintf(stderr, "wirestate capture: %s\n", text.error().c_str());
+    return 2;
+  }
+  std::FILE* out = *text;
   auto capture = io::LiveCapture::open({.interface = args.interface, .filter = args.filter});
   if (!capture) {
     std::fprintf(stderr, "wirestate capture: %s\n", capture.error().c_str());
@@ -88,21 +97,22 @@ int run_capture(const CaptureArgs& args) {
     writer.emplace(std::move(*w));
   }
   std::ofstream events_file;
+  std::ostream* events_out = nullptr;
   std::unique_ptr<trace::JsonlWriter> jsonl;
   if (!args.events.empty()) {
-    events_file.open(args.events, std::ios::out | std::ios::trunc);
-    if (!events_file) {
+    events_out = open_events(args.events, events_file);
+    if (events_out == nullptr) {
       std::fprintf(stderr, "wirestate capture: cannot write events file %s\n", args.events.c_str());
       return 2;
     }
-    jsonl = std::make_unique<trace::JsonlWriter>(events_file);
+    jsonl = std::make_unique<trace::JsonlWriter>(*events_out);
   }
 
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
   // The capturing host's own segments are captured before the NIC computes their
-  // checksums (offload), so live capture does not verify them unless asked.
-  config.verify_checksums = args.verify_checksums;
+  // checksums (offload): flagged and counted by default, never dropped unless asked.
+  config.checksums = checksum_policy(args.checksums);
   monitor::Monitor mon(std::move(config));
   const wire::LinkType link = wire::link_type_from_dlt(capture->link_type());
 
@@ -125,10 +135,13 @@ int run_capture(const CaptureArgs& args) {
     for (const auto& e : batch) {
       if (jsonl) jsonl->write(e);
       if (!args.quiet && printable(e)) {
-        std::fprintf(stdout, "%s\n", trace::timeline_line(e, origin.value_or(e.time)).c_str());
+        std::fprintf(out, "%s\n", trace::timeline_line(e, origin.value_or(e.time)).c_str());
       }
     }
-    if (!batch.empty()) std::fflush(stdout);
+    if (!batch.empty()) {
+      std::fflush(out);
+      if (events_out != nullptr) events_out->flush();  // a live stream: each batch as it comes
+    }
     batch.clear();
   };
 
@@ -169,11 +182,11 @@ int run_capture(const CaptureArgs& args) {
   if (writer) {
     if (auto c = writer->close(); !c && !failure) failure = c.error();
   }
-  if (jsonl) events_file.flush();
+  if (events_out != nullptr) events_out->flush();
 
-  write_text_report(stdout, mon);
-  std::fflush(stdout);
-  if (args.verify_checksums) warn_if_offloaded(mon, "capture");
+  write_text_report(out, mon);
+  std::fflush(out);
+  note_offloaded_senders(mon, "capture");
   // tcpdump's closing lines, with pcap_stats(3PCAP) figures.
   std::fprintf(stderr, "%llu packets captured\n", static_cast<unsigned long long>(packets));
   if (auto s = capture->stats()) {
@@ -199,12 +212,12 @@ void add_capture_command(CLI::App& app) {
       "capture", "Capture live from an interface: TCP states and ARP alerts as they happen (needs CAP_NET_RAW)");
   cmd->add_option("-i,--interface", args->interface, "interface to capture on")->required();
   cmd->add_option("-f,--filter", args->filter, "BPF filter expression (libpcap syntax)");
-  cmd->add_option("-w,--write", args->write, "save every captured packet to this pcap file");
+  cmd->add_option("-w,--write", args->write, "save every captured packet to this pcap file (- for stdout)");
   cmd->add_option("-c,--count", args->count, "stop after N packets");
   cmd->add_option("--duration", args->duration, "stop after S seconds")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--events", args->events, "write every event as JSON Lines to this file");
-  cmd->add_flag("--verify-checksums", args->verify_checksums,
-                "verify checksums (off by default: this host's outgoing packets are captured before offload)");
+  cmd->add_option("--events", args->events, "write every event as JSON Lines to this file (- for stdout)");
+  cmd->add_flag("-l", args->line_buffered, "line-buffered output (each line as soon as it is made)");
+  add_checksum_options(*cmd, args->checksums);
   cmd->add_flag("-q,--quiet", args->quiet, "no live event lines, only the final report");
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/checksum_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/diagram_output.hpp"
 #include "wirestate/check/capture_checks.hpp"
@@ -29,8 +30,26 @@ struct CheckArgs {
   std::string target;
   std::vector<std::string> expect;  // files or preset names
   std::string junit;
+  std::string filter;   // -f: a BPF expression choosing the packets (and so the connections) checked
   DiagramArgs diagram;  // its --conn selectors also choose what is checked
+  ChecksumArgs checksums;
 };
+
+// With --verify-checksums a bad TCP checksum is an error of the capture: one verdict
+// that fails when any segment had one (the segments themselves moved no state).
+check::Verdict checksum_verdict(const monitor::Monitor& mon) {
+  check::Verdict v{"--verify-checksums", "every TCP checksum verifies", true, "", 0};
+  std::uint64_t bad = 0;
+  std::uint64_t segments = 0;
+  for (const auto& s : mon.checksum_senders().senders()) {
+    bad += s.bad;
+    segments += s.segments;
+  }
+  v.pass = bad == 0 && segments != 0;
+  if (segments == 0) v.detail = "no TCP segment was seen";
+  else if (bad != 0) v.detail = fmt::format("{} of {} TCP segments have bad checksums", bad, segments);
+  return v;
+}
 
 // The --conn values that are connection selectors (addresses, endpoints, pairs; the
 // diagram's other forms, N and :port and names, choose only what is drawn).
@@ -43,8 +62,10 @@ std::vector<check::ConnSelector> selectors(const std::vector<std::string>& conn)
 }
 
 // Keeps the connections one of the selectors picks (all when there are none).
-void narrow(check::Observation& seen, const std::vector<check::ConnSelector>& sel) {
+void narrow(check::Observation& seen, const std::vector<check::ConnSelector>& sel,
+            const std::vector<std::string>& conn) {
   if (sel.empty()) return;
+  seen.scope = fmt::format("--conn {}", fmt::join(conn, ","));
   std::erase_if(seen.connections, [&](const tcp::ConnectionSummary& c) {
     return std::none_of(sel.begin(), sel.end(), [&](const check::ConnSelector& s) { return s.matches(c); });
   });
@@ -100,65 +121,49 @@ check::Observation observe_frames(const sim::Simulator& sim) {
     sink.clear();
   }
   if (!sim.frames().empty()) m.finish(sim.frames().back().time, sink);
-  return {m.connections(), m.arp_alerts()};
+  return {m.connections(), m.arp_alerts(), m.counters().frames, {}};
 }
 
-int run_check(const CheckArgs& args) {
+// The verdicts on the target, or why there are none (bad input: exit 2).
+tl::expected<std::vector<check::Verdict>, std::string> evaluate_target(const CheckArgs& args) {
   std::vector<std::string> files;
   std::vector<std::string> presets;
   for (const auto& e : args.expect) (check::is_preset(e) ? presets : files).push_back(e);
   std::vector<check::Verdict> verdicts;
   const auto sel = selectors(args.diagram.conn);
-  if (auto ok = validate(args.diagram); !ok) {
-    std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
-    return 2;
-  }
+  if (auto ok = validate(args.diagram); !ok) return tl::unexpected(ok.error());
 
   if (is_scenario(args.target)) {
-    if (files.size() > 1) {
-      std::fprintf(stderr, "wirestate check: give at most one expectation file for a scenario\n");
-      return 2;
-    }
+    if (!args.filter.empty()) return tl::unexpected(std::string("-f filters a capture; for a scenario, choose connections with --conn"));
+    if (files.size() > 1) return tl::unexpected(std::string("give at most one expectation file for a scenario"));
     auto sc = load_with(args.target, files.empty() ? nullptr : &files.front());
-    if (!sc) {
-      std::fprintf(stderr, "wirestate check: %s\n", sc.error().c_str());
-      return 2;
-    }
+    if (!sc) return tl::unexpected(sc.error());
     const auto run = sim::run(*sc);
     if (wants_diagram(args.diagram)) {
-      if (auto ok = emit_run_diagram(args.diagram, run, sc->name); !ok) {
-        std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
-        return 2;
-      }
+      if (auto ok = emit_run_diagram(args.diagram, run, sc->name); !ok) return tl::unexpected(ok.error());
     }
     if (!files.empty() || presets.empty()) verdicts = check::evaluate(*sc, run);
     if (!presets.empty()) {
       auto seen = observe_frames(*run.sim);
-      narrow(seen, sel);
+      narrow(seen, sel, args.diagram.conn);
       for (const auto& p : presets) verdicts.push_back(check::evaluate_preset(p, seen));
     }
   } else {
     std::vector<check::CaptureExpectations> loaded;
     for (const auto& f : files) {
       auto e = check::load_capture_expectations(f);
-      if (!e) {
-        std::fprintf(stderr, "wirestate check: %s\n", e.error().c_str());
-        return 2;
-      }
+      if (!e) return tl::unexpected(e.error());
       loaded.push_back(std::move(*e));
     }
     if (loaded.empty() && presets.empty()) {
-      std::fprintf(stderr, "wirestate check: a capture needs --expect FILE or a preset (%s)\n",
-                   fmt::format("{}", fmt::join(check::preset_names(), ", ")).c_str());
-      return 2;
+      return tl::unexpected(fmt::format("a capture needs --expect FILE or a preset ({})",
+                                        fmt::join(check::preset_names(), ", ")));
     }
-    auto reader = io::PcapReader::open(args.target);
-    if (!reader) {
-      std::fprintf(stderr, "wirestate check: %s\n", reader.error().c_str());
-      return 2;
-    }
+    auto reader = io::PcapReader::open(args.target, {.filter = args.filter});
+    if (!reader) return tl::unexpected(reader.error());
     const wire::LinkType link = wire::link_type_from_dlt(reader->link_type());
     monitor::MonitorConfig config;
+    config.checksums = checksum_policy(args.checksums);
     const bool draw = wants_diagram(args.diagram);
     config.packet_events = draw;
     monitor::Monitor m(config);
@@ -173,17 +178,13 @@ int run_check(const CheckArgs& args) {
     }
     m.finish(last, events);
     if (draw) {
-      if (auto ok = emit_diagram(args.diagram, events, frames, {.per_connection = true, .title = args.target}); !ok) {
-        std::fprintf(stderr, "wirestate check: %s\n", ok.error().c_str());
-        return 2;
-      }
+      if (auto ok = emit_diagram(args.diagram, events, frames, {.per_connection = true, .title = args.target}); !ok) return tl::unexpected(ok.error());
     }
-    if (const auto& problem = reader->problem()) {
-      std::fprintf(stderr, "wirestate check: %s\n", problem->message.c_str());
-      return 2;
-    }
-    check::Observation seen{m.connections(), m.arp_alerts()};
-    narrow(seen, sel);
+    if (const auto& problem = reader->problem()) return tl::unexpected(problem->message);
+    note_offloaded_senders(m, "check");
+    check::Observation seen{m.connections(), m.arp_alerts(), m.counters().frames, {}};
+    narrow(seen, sel, args.diagram.conn);
+    if (args.checksums.enforce) verdicts.push_back(checksum_verdict(m));
     for (const auto& e : loaded) {
       auto v = check::evaluate(e, seen);
       verdicts.insert(verdicts.end(), v.begin(), v.end());
@@ -191,6 +192,25 @@ int run_check(const CheckArgs& args) {
     for (const auto& p : presets) verdicts.push_back(check::evaluate_preset(p, seen));
   }
 
+  return verdicts;
+}
+
+// Prints the verdicts and writes the JUnit report: on bad input too, as one errored
+// testcase, so that a report left by an earlier run never survives this one.
+int run_check(const CheckArgs& args) {
+  const std::string suite = "wirestate check " + args.target;
+  auto result = evaluate_target(args);
+  if (!result) std::fprintf(stderr, "wirestate check: %s\n", result.error().c_str());
+  if (!args.junit.empty()) {
+    std::ofstream out(args.junit, std::ios::trunc);
+    out << (result ? check::junit_xml(suite, *result) : check::junit_error_xml(suite, result.error()));
+    if (!out) {
+      std::fprintf(stderr, "wirestate check: cannot write %s\n", args.junit.c_str());
+      return 2;
+    }
+  }
+  if (!result) return 2;
+  const auto& verdicts = *result;
   std::size_t passed = 0;
   for (const auto& v : verdicts) {
     if (v.pass) ++passed;
@@ -200,14 +220,6 @@ int run_check(const CheckArgs& args) {
     }
   }
   std::printf("%zu passed, %zu failed\n", passed, verdicts.size() - passed);
-  if (!args.junit.empty()) {
-    std::ofstream out(args.junit, std::ios::trunc);
-    out << check::junit_xml("wirestate check " + args.target, verdicts);
-    if (!out) {
-      std::fprintf(stderr, "wirestate check: cannot write %s\n", args.junit.c_str());
-      return 2;
-    }
-  }
   return passed == verdicts.size() ? 0 : 1;
 }
 
@@ -220,7 +232,10 @@ void add_check_command(CLI::App& app) {
   cmd->add_option("--expect", args->expect,
                   "an expectation file, or a preset: handshake, clean-close, no-rst, no-retransmissions, no-arp-alerts");
   cmd->add_option("--junit", args->junit, "write the verdicts as JUnit XML");
+  cmd->add_option("-f,--filter", args->filter,
+                  "BPF filter expression (libpcap syntax): check only the packets, and so the connections, it keeps");
   add_diagram_options(*cmd, args->diagram);
+  add_checksum_options(*cmd, args->checksums);
   cmd->callback([args] { set_exit_code(run_check(*args)); });
 }
 

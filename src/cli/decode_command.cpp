@@ -23,16 +23,21 @@ struct DecodeArgs {
   bool json = false;
   bool count_only = false;
   bool nano = false;
+  bool line_buffered = false;  // -l: each line written as it is made (tcpdump -l)
 };
 
 // stdout in large blocks: one fwrite per ~64 KiB instead of one per line.
+// With -l, one write per line, so that a pipe sees each line at once.
 class OutputBuffer {
  public:
+  explicit OutputBuffer(bool line_buffered) : limit_(line_buffered ? 0 : 64 * 1024) {}
   ~OutputBuffer() { flush(); }
+  OutputBuffer(const OutputBuffer&) = delete;
+  OutputBuffer& operator=(const OutputBuffer&) = delete;
   std::string& text() { return text_; }
   void line_done() {
     text_ += '\n';
-    if (text_.size() >= 64 * 1024) flush();
+    if (text_.size() >= limit_) flush();
   }
   void flush() {
     if (!text_.empty()) std::fwrite(text_.data(), 1, text_.size(), stdout);
@@ -42,6 +47,7 @@ class OutputBuffer {
 
  private:
   std::string text_;
+  std::size_t limit_;
 };
 
 int run_decode(const DecodeArgs& args) {
@@ -53,7 +59,7 @@ int run_decode(const DecodeArgs& args) {
   const wire::LinkType link = wire::link_type_from_dlt(reader->link_type());
   // DecodedPacket is large (fixed-capacity malformation list): reuse one.
   auto decoded = std::make_unique<wire::DecodedPacket>();
-  OutputBuffer out;
+  OutputBuffer out(args.line_buffered);
   std::uint64_t packets = 0;
   std::uint64_t malformed = 0;
   const auto time_format = args.nano ? print::TimeFormat::kNano : print::TimeFormat::kMicro;
@@ -100,6 +106,7 @@ void add_decode_command(CLI::App& app) {
   cmd->add_flag("--count-only", args->count_only,
                 "decode every layer but print only the totals (packets, malformed)");
   cmd->add_flag("--nano", args->nano, "print times with nanoseconds");
+  cmd->add_flag("-l", args->line_buffered, "line-buffered output (each line as soon as it is made)");
   cmd->callback([args] { set_exit_code(run_decode(*args)); });
 }
 

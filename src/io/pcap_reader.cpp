@@ -29,6 +29,18 @@ namespace {
 // say in plain words what was expected, keeping libpcap's text for the details.
 std::string describe_open_error(const std::string& path, std::string_view libpcap_message) {
   struct stat st {};
+  if (path == "-") {
+    // libpcap reads "-" as stdin: a pipe has no size to stat, but libpcap says it got no
+    // byte of the file header.
+    const bool regular = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode);
+    if ((regular && st.st_size == 0) || libpcap_message.find("only got 0") != std::string_view::npos) {
+      return "stdin: empty input, expected a pcap or pcapng capture";
+    }
+    if (libpcap_message.find("unknown file format") != std::string_view::npos) {
+      return fmt::format("stdin: not a capture (bad magic number; expected pcap or pcapng): {}", libpcap_message);
+    }
+    return fmt::format("stdin: cannot read capture: {}", libpcap_message);
+  }
   if (::stat(path.c_str(), &st) != 0) {
     return fmt::format("{}: cannot open: {}", path, std::strerror(errno));
   }
@@ -75,6 +87,10 @@ PcapReader::PcapReader(std::unique_ptr<Handle> handle, std::string path, int lin
   snaplen_ = pcap_snapshot(handle_->pcap);
   FILE* file = pcap_file(handle_->pcap);
   next_record_offset_ = file != nullptr ? std::ftell(file) : -1;
+  // A pipe cannot tell its position: count bytes instead (classic pcap: a 24-byte header,
+  // then 16 bytes and caplen per record); pcapng blocks are not counted.
+  seekable_ = next_record_offset_ >= 0;
+  if (!seekable_ && is_pcap_) next_record_offset_ = 24;
 }
 
 PcapReader::PcapReader(PcapReader&&) noexcept = default;
@@ -99,8 +115,10 @@ std::optional<Packet> PcapReader::next() {
       // Track where the next record starts without ftell() per packet (glibc's ftell
       // is an lseek system call). pcap records are 16 bytes + caplen; when libpcap cut a
       // record to the snapshot length, or for pcapng blocks, ask the file.
-      if (is_pcap_ && header->caplen < static_cast<std::uint32_t>(snaplen_)) {
+      if (is_pcap_ && header->caplen < static_cast<std::uint32_t>(snaplen_) && next_record_offset_ >= 0) {
         next_record_offset_ += 16 + static_cast<std::int64_t>(header->caplen);
+      } else if (!seekable_) {
+        next_record_offset_ = -1;  // a record cut to the snaplen: its stored size is not known
       } else if (file != nullptr) {
         next_record_offset_ = std::ftell(file);
       }
@@ -132,22 +150,26 @@ std::optional<Packet> PcapReader::next() {
     ReadProblem problem;
     problem.packet_number = records_read_ + 1;
     problem.record_offset = record_start;
-    if (file != nullptr) problem.byte_offset = std::ftell(file);
+    if (file != nullptr && seekable_) problem.byte_offset = std::ftell(file);
+    const std::string name = path_ == "-" ? "stdin" : path_;
+    // Offsets a pipe cannot give are left out rather than printed as -1.
+    const std::string cut_at = problem.byte_offset >= 0 ? fmt::format(" at byte offset {}", problem.byte_offset) : "";
+    const std::string record_at =
+        problem.record_offset >= 0 ? fmt::format(" (record at byte offset {})", problem.record_offset) : "";
     const std::string_view reason = pcap_geterr(p);
     problem.kind = reason.find("truncated") != std::string_view::npos
                        ? ReadProblem::Kind::kTruncated
                        : ReadProblem::Kind::kBadRecord;
     if (problem.kind == ReadProblem::Kind::kTruncated) {
       problem.message = fmt::format(
-          "{}: file is truncated at byte offset {}: packet {} (record at byte offset {}) is "
-          "incomplete; {} packet(s) read before the cut ({})",
-          path_, problem.byte_offset, problem.packet_number, problem.record_offset,
-          records_read_, reason);
+          "{}: {} is truncated{}: packet {}{} is incomplete; {} packet(s) read before the cut ({})", name,
+          path_ == "-" ? "input" : "file", cut_at, problem.packet_number, record_at, records_read_, reason);
     } else {
-      problem.message = fmt::format(
-          "{}: unreadable record for packet {} at byte offset {}; {} packet(s) read before it "
-          "({})",
-          path_, problem.packet_number, problem.record_offset, records_read_, reason);
+      problem.message = fmt::format("{}: unreadable record for packet {}{}; {} packet(s) read before it ({})", name,
+                                    problem.packet_number,
+                                    problem.record_offset >= 0 ? fmt::format(" at byte offset {}", problem.record_offset)
+                                                               : "",
+                                    records_read_, reason);
     }
     problem_ = std::move(problem);
     return std::nullopt;

@@ -1,6 +1,11 @@
 #include "wirestate/io/pcap_writer.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <pcap/pcap.h>
@@ -26,6 +31,22 @@ tl::expected<PcapWriter, std::string> PcapWriter::open(const std::string& path,
   if (handle->pcap == nullptr) {
     return tl::unexpected(fmt::format("{}: cannot create a capture with link type {}", path,
                                       options.link_type));
+  }
+  if (path == "-") {
+    // stdout through a duplicate of its descriptor: pcap_dump_close() closes the stream
+    // it was given, and the process's stdout must stay valid (messages, atexit flushes).
+    const int fd = ::dup(STDOUT_FILENO);
+    std::FILE* out = fd >= 0 ? ::fdopen(fd, "wb") : nullptr;
+    if (out == nullptr) {
+      if (fd >= 0) ::close(fd);
+      return tl::unexpected(fmt::format("stdout: cannot write: {}", std::strerror(errno)));
+    }
+    handle->dumper = pcap_dump_fopen(handle->pcap, out);
+    if (handle->dumper == nullptr) {
+      std::fclose(out);
+      return tl::unexpected(fmt::format("stdout: cannot write: {}", pcap_geterr(handle->pcap)));
+    }
+    return PcapWriter(std::move(handle), "stdout", options);
   }
   handle->dumper = pcap_dump_open(handle->pcap, path.c_str());
   if (handle->dumper == nullptr) {

@@ -52,7 +52,8 @@ void Monitor::on_frame(const FrameIn& frame, std::vector<trace::Event>& out) {
   if (!obs_events_.empty()) on_observer_events(nullptr, out);
 
   wire::DecodedPacket& d = *decoded_;
-  wire::decode_into(d, frame.data, frame.link, wire_len, {.verify_checksums = config_.verify_checksums});
+  wire::decode_into(d, frame.data, frame.link, wire_len,
+                    {.verify_checksums = config_.checksums != ChecksumPolicy::kSkip});
   if (config_.packet_events) packet_event(frame, d, out);
   if (d.malformed()) count_malformed(frame, d, out);
   on_decoded(frame, d, out);
@@ -106,10 +107,14 @@ void Monitor::on_tcp(const FrameIn& frame, const wire::DecodedPacket& d, std::ve
   // the segment), never more than the frame held on the wire (a total length claiming more
   // is clamped, as decode prints it).
   seg.payload_len = static_cast<std::uint32_t>(wire::tcp_payload_length(d));
-  // A receiver drops a segment whose TCP (or IPv4 header) checksum fails: no state moves.
-  // Over IPv6 the TCP checksum covers the IPv6 pseudo-header (RFC 8200 §8.1).
-  seg.checksum_bad = d.transport_checksum == wire::ChecksumStatus::kBad ||
-                     d.ipv4_checksum == wire::ChecksumStatus::kBad;
+  // A receiver drops a segment whose TCP (or IPv4 header) checksum fails; a capture taken
+  // on the sender sees its segments before offload fills the checksum in. So by default a
+  // bad checksum is flagged and the segment kept (Wireshark, tcpdump); enforced, it moves
+  // no state. Over IPv6 the TCP checksum covers the IPv6 pseudo-header (RFC 8200 §8.1).
+  const bool bad = d.transport_checksum == wire::ChecksumStatus::kBad || d.ipv4_checksum == wire::ChecksumStatus::kBad;
+  if (config_.checksums != ChecksumPolicy::kSkip) checksum_senders_.add(seg.src, bad);
+  seg.checksum_bad = bad && config_.checksums == ChecksumPolicy::kEnforce;
+  seg.checksum_flagged = bad && config_.checksums == ChecksumPolicy::kFlag;
   seg.packet = frame.number;
   seg.time = frame.time;
   observer_.observe(seg, obs_events_);
@@ -239,7 +244,7 @@ void Monitor::on_reassembled(const FrameIn& frame, const ip::Datagram& dg, std::
     datagram_.insert(datagram_.end(), dg.payload.begin(), dg.payload.end());
     net::store_be16(datagram_.data() + 4, static_cast<std::uint16_t>(total - wire::Ipv6View::kHeaderLen));
     wire::decode_into(*inner_, datagram_, wire::LinkType::kIpv6, static_cast<std::uint32_t>(total),
-                      {.verify_checksums = config_.verify_checksums});
+                      {.verify_checksums = config_.checksums != ChecksumPolicy::kSkip});
     if (inner_->ipv6 && !inner_->ipv6_chain.fragment) on_transport(frame, *inner_, out);
     return;
   }
@@ -254,7 +259,7 @@ void Monitor::on_reassembled(const FrameIn& frame, const ip::Datagram& dg, std::
   net::store_be16(datagram_.data() + 10, 0);
   net::store_be16(datagram_.data() + 10, net::internet_checksum(std::span(datagram_.data(), dg.header.size())));
   wire::decode_into(*inner_, datagram_, wire::LinkType::kIpv4, static_cast<std::uint32_t>(total),
-                    {.verify_checksums = config_.verify_checksums});
+                    {.verify_checksums = config_.checksums != ChecksumPolicy::kSkip});
   if (inner_->ipv4) on_transport(frame, *inner_, out);
 }
 

@@ -58,6 +58,7 @@ void zeek_update(ConnRecord& c, int i, const ObservedSegment& seg, const Anomaly
     scaled(c, i, me.checksum_count, me.checksum_next, 'C');
     return;  // Zeek stops processing a packet with a bad checksum
   }
+  if (seg.checksum_flagged) scaled(c, i, me.checksum_count, me.checksum_next, 'C');  // counted, then used
 
   // update_history()
   const int bits = (f.syn() ? 1 : 0) + (f.fin() ? 1 : 0) + (f.rst() ? 1 : 0);

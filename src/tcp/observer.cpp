@@ -237,6 +237,10 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
     ++counters_.bad_checksum;
     flags.set(static_cast<std::size_t>(Anomaly::kBadChecksum));
   } else {
+    if (seg.checksum_flagged) {
+      ++counters_.bad_checksum;
+      flags.set(static_cast<std::size_t>(Anomaly::kBadChecksum));
+    }
     analyze_sequence(c, sender, seg, config_, flags);
     infer_states(c, sender, seg, flags, out);
   }

@@ -72,7 +72,7 @@ class Capture {
   Capture& handshake() { return seg('C', "S", 100, 0).seg('S', "S.", 300, 101).seg('C', ".", 101, 301); }
 
   // Writes the capture and returns `analyze --json`'s document (fails the test on errors).
-  json analyze(const std::string& name) {
+  json analyze(const std::string& name, const std::string& options = "") {
     const fs::path dir = wirestate::test::scratch_dir();
     fs::create_directories(dir);
     const std::string path = (dir / (name + ".pcap")).string();
@@ -85,7 +85,7 @@ class Capture {
         EXPECT_TRUE(w->write(t, frames_[i]).has_value());
       }
     }
-    const auto o = wirestate::test::run_wirestate("analyze --json " + path);
+    const auto o = wirestate::test::run_wirestate("analyze --json " + options + " " + path);
     fs::remove_all(dir);
     EXPECT_EQ(o.rc, 0) << o.out;
     return json::parse(o.out, nullptr, false);
@@ -185,15 +185,37 @@ TEST(AnalyzeCrafted, RstOutsideTheWindowMovesNoState) {
   EXPECT_EQ(anomaly(conn, "rst_out_of_window"), 1U);
 }
 
-TEST(AnalyzeCrafted, BadChecksumIsMalformedAndMovesNoState) {
+// A handshake, then the client's FIN with a bad TCP checksum: `analyze --json OPTIONS`.
+json bad_checksum_fin(const std::string& name, const std::string& options) {
   Capture c;
   c.handshake().seg('C', "F.", 101, 301, 0, -1, 40000, /*bad_checksum=*/true);
-  const auto doc = c.analyze("bad_checksum");
+  return c.analyze(name, options);
+}
+
+// tcpdump's and Wireshark's default: a bad checksum is flagged and counted, and the segment
+// still counts (the capture may have been taken before checksum offload).
+TEST(AnalyzeCrafted, BadChecksumIsFlaggedAndStillMovesState) {
+  const auto doc = bad_checksum_fin("bad_checksum", "");
   const auto& conn = doc["connections"][0];
-  EXPECT_EQ(conn["client"]["final"], "ESTABLISHED");
+  EXPECT_EQ(conn["client"]["final"], "FIN_WAIT_1");
   EXPECT_EQ(anomaly(conn, "bad_checksum"), 1U);
   EXPECT_EQ(doc["malformed"], 1);
   EXPECT_EQ(doc["malformed_by_kind"]["tcp.bad_checksum"], 1);
+}
+
+TEST(AnalyzeCrafted, BadChecksumMovesNoStateWithVerifyChecksums) {
+  const auto doc = bad_checksum_fin("bad_checksum_enforced", "--verify-checksums");
+  const auto& conn = doc["connections"][0];
+  EXPECT_EQ(conn["client"]["final"], "ESTABLISHED");
+  EXPECT_EQ(anomaly(conn, "bad_checksum"), 1U);
+}
+
+TEST(AnalyzeCrafted, BadChecksumIsNotLookedAtWithK) {
+  const auto doc = bad_checksum_fin("bad_checksum_skipped", "-K");
+  const auto& conn = doc["connections"][0];
+  EXPECT_EQ(conn["client"]["final"], "FIN_WAIT_1");
+  EXPECT_EQ(anomaly(conn, "bad_checksum"), 0U);
+  EXPECT_EQ(doc["malformed"], 0);
 }
 
 TEST(AnalyzeCrafted, KeepAlivesWithAndWithoutAGarbageByteMoveNoState) {

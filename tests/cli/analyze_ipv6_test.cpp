@@ -103,8 +103,8 @@ std::string capture(const std::string& which) {
   return o.rc == 0 ? pcap : "";
 }
 
-json analyze(const std::string& pcap) {
-  const auto o = wirestate::test::run_command(std::string(WIRESTATE_CLI_PATH) + " analyze --json " + pcap);
+json analyze(const std::string& pcap, const std::string& options = "") {
+  const auto o = wirestate::test::run_command(std::string(WIRESTATE_CLI_PATH) + " analyze --json " + options + " " + pcap);
   EXPECT_EQ(o.rc, 0) << o.out;
   return json::parse(o.out, nullptr, false);
 }
@@ -165,10 +165,14 @@ TEST_F(AnalyzeIpv6, ResetClosesBothSides) {
   EXPECT_EQ(c["conn_state"], "RSTR");  // Zeek: established, the responder sent the RST
 }
 
-TEST_F(AnalyzeIpv6, BadChecksumOverThePseudoHeaderMovesNoState) {
+TEST_F(AnalyzeIpv6, BadChecksumOverThePseudoHeaderMovesNoStateWhenEnforced) {
   const auto pcap = capture("badsum");
   ASSERT_FALSE(pcap.empty());
-  const json j = analyze(pcap);
+  const json flagged = analyze(pcap);  // by default: flagged, and the FIN still counts
+  ASSERT_EQ(flagged["connections"].size(), 1U);
+  EXPECT_EQ(flagged["connections"][0]["anomalies"].value("bad_checksum", 0), 1);
+  EXPECT_EQ(flagged["connections"][0]["client"]["final"], "FIN_WAIT_1");
+  const json j = analyze(pcap, "--verify-checksums");
   ASSERT_EQ(j["connections"].size(), 1U);
   const json& c = j["connections"][0];
   EXPECT_EQ(c["anomalies"].value("bad_checksum", 0), 1) << c.dump();

@@ -178,7 +178,7 @@ OracleCapture oracle_capture(const std::string& file) { return load_capture(file
 Comparison compare(const OracleCapture& capture) {
   Comparison result;
   MonitorConfig config;
-  config.verify_checksums = false;
+  config.checksums = monitor::ChecksumPolicy::kSkip;
   const FileRun run = run_file((public_dir() / capture.file).string(), config);
   result.read_ok = run.read_ok;
   result.error = run.error;

@@ -72,17 +72,69 @@ TEST(Monitor, TruncatedIpv4HeaderIsCountedAsMalformedNotFatal) {
   EXPECT_TRUE(m.connections().empty());
 }
 
-TEST(Monitor, BadTcpChecksumIsFlaggedAndMovesNoState) {
-  Monitor m;
+// A SYN whose TCP checksum is corrupted, fed to a monitor with the given checksum policy:
+// the events it caused.
+std::vector<trace::Event> feed_corrupted_syn(Monitor& m) {
   Crafter c;
   std::vector<trace::Event> ev;
   auto syn = c.tcp(true, "S", 1000, 0);
   syn[14 + 20 + 16] ^= 0xff;  // corrupt the TCP checksum
   c.feed(m, syn, 0, ev);
-  EXPECT_EQ(m.counters().malformed, 1U);
-  EXPECT_TRUE(of_kind<trace::TcpStateEvent>(ev).empty());
+  return ev;
+}
+
+bool flags_bad_checksum(const std::vector<trace::Event>& ev) {
   const auto anomalies = of_kind<trace::AnomalyEvent>(ev);
-  EXPECT_TRUE(std::any_of(anomalies.begin(), anomalies.end(), [](const auto& a) { return a.name == "bad_checksum"; }));
+  return std::any_of(anomalies.begin(), anomalies.end(), [](const auto& a) { return a.name == "bad_checksum"; });
+}
+
+// As Wireshark and tcpdump by default: flagged and counted, and still moves state (a capture
+// on the sender sees segments before checksum offload fills them in).
+TEST(Monitor, BadTcpChecksumIsFlaggedAndStillMovesState) {
+  Monitor m;
+  const auto ev = feed_corrupted_syn(m);
+  EXPECT_EQ(m.counters().malformed, 1U);
+  EXPECT_FALSE(of_kind<trace::TcpStateEvent>(ev).empty());
+  EXPECT_TRUE(flags_bad_checksum(ev));
+  ASSERT_EQ(m.checksum_senders().senders().size(), 1U);
+  EXPECT_EQ(m.checksum_senders().senders()[0].bad, 1U);
+}
+
+TEST(Monitor, BadTcpChecksumMovesNoStateWhenEnforced) {
+  Monitor m(MonitorConfig{.checksums = ChecksumPolicy::kEnforce});
+  const auto ev = feed_corrupted_syn(m);
+  EXPECT_TRUE(of_kind<trace::TcpStateEvent>(ev).empty());
+  EXPECT_TRUE(flags_bad_checksum(ev));
+}
+
+TEST(Monitor, SkippedChecksumsAreNeitherVerifiedNorCounted) {
+  Monitor m(MonitorConfig{.checksums = ChecksumPolicy::kSkip});
+  const auto ev = feed_corrupted_syn(m);
+  EXPECT_EQ(m.counters().malformed, 0U);
+  EXPECT_FALSE(of_kind<trace::TcpStateEvent>(ev).empty());
+  EXPECT_FALSE(flags_bad_checksum(ev));
+  EXPECT_TRUE(m.checksum_senders().senders().empty());
+}
+
+TEST(ChecksumSenders, MostlyBadSenderIsAnOffloadSuspectAndItsPeerIsNot) {
+  ChecksumSenders t;
+  const auto a = *net::IpAddr::parse("10.0.0.1");
+  const auto b = *net::IpAddr::parse("10.0.0.2");
+  for (int i = 0; i < 5; ++i) t.add(a, i != 0);  // 4 of 5 bad
+  for (int i = 0; i < 5; ++i) t.add(b, i == 0);  // 1 of 5 bad
+  const auto suspects = t.offload_suspects();
+  ASSERT_EQ(suspects.size(), 1U);
+  EXPECT_EQ(suspects[0].sender, a);
+  EXPECT_EQ(suspects[0].bad, 4U);
+}
+
+TEST(ChecksumSenders, TableIsBoundedAndCountsWhatItDropped) {
+  ChecksumSenders t;
+  for (std::uint32_t i = 0; i < ChecksumSenders::kMaxSenders + 3; ++i) {
+    t.add(net::IpAddr(net::Ipv4Addr(10, 1, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i))), true);
+  }
+  EXPECT_EQ(t.senders().size(), ChecksumSenders::kMaxSenders);
+  EXPECT_EQ(t.untracked(), 3U);
 }
 
 // The TCP SYN 10.0.0.1.40000 > 10.0.0.2.80 with 40 bytes of payload, as IPv4 fragments

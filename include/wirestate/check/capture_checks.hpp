@@ -51,13 +51,16 @@ struct ConnSelector {
 struct Observation {
   std::vector<tcp::ConnectionSummary> connections;
   std::vector<arp::Alert> alerts;
+  std::uint64_t packets = 0;  // frames the monitor read (those a -f filter kept)
+  std::string scope;          // what narrowed the connections ("--conn 10.0.0.9"); empty: nothing did
 };
 
 // The presets: "handshake", "clean-close", "no-rst", "no-retransmissions", "no-arp-alerts".
 const std::vector<std::string>& preset_names();
 bool is_preset(const std::string& name);
 // One verdict for a preset, over every connection (and alert) observed. The TCP presets
-// (all but no-arp-alerts) fail when no connection was observed: they would hold on nothing.
+// (all but no-arp-alerts) fail when no connection was observed, and no-arp-alerts when no
+// packet was: they would hold on nothing.
 // Likewise an "anomalies" expectation without "conn" fails on a capture without TCP.
 Verdict evaluate_preset(const std::string& name, const Observation& seen);
 

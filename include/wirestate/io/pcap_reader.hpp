@@ -18,7 +18,7 @@ struct ReadProblem {
   enum class Kind { kTruncated, kBadRecord };
   Kind kind = Kind::kTruncated;
   std::uint64_t packet_number = 0;  // the record that could not be read (1-based)
-  std::int64_t byte_offset = -1;    // ftell() on the file when libpcap gave up: the cut
+  std::int64_t byte_offset = -1;    // ftell() on the file when libpcap gave up: the cut (-1 on a pipe)
   std::int64_t record_offset = -1;  // where the unreadable record starts (-1: unknown)
   std::string message;              // names the file, the packet and libpcap's reason
 };
@@ -69,6 +69,7 @@ class PcapReader {
   std::uint64_t records_read_ = 0;
   bool done_ = false;
   bool is_pcap_ = false;               // classic pcap (not pcapng)
+  bool seekable_ = true;               // a file (ftell works), not a pipe
   int snaplen_ = 0;
   std::int64_t next_record_offset_ = -1;  // file offset of the next record
   std::optional<ReadProblem> problem_;

@@ -26,7 +26,8 @@ struct WriterOptions {
 // reader sees a valid file at each packet boundary (live capture's Ctrl-C relies on it).
 class PcapWriter {
  public:
-  // Creates (truncates) path. The error names the file and libpcap's reason.
+  // Creates (truncates) path; "-" is stdout (then path() is "stdout"). The error names
+  // the file and libpcap's reason.
   static tl::expected<PcapWriter, std::string> open(const std::string& path,
                                                     const WriterOptions& options = {});
 

@@ -18,6 +18,7 @@
 #include "wirestate/arp/alert.hpp"
 #include "wirestate/arp/spoof_detector.hpp"
 #include "wirestate/ip/reassembler.hpp"
+#include "wirestate/monitor/checksum_senders.hpp"
 #include "wirestate/monitor/udp_flows.hpp"
 #include "wirestate/net/bytes.hpp"
 #include "wirestate/net/time.hpp"
@@ -53,7 +54,9 @@ struct MonitorConfig {
   std::size_t max_kept_connections = 100000;
   std::size_t max_kept_udp_flows = 100000;
   std::size_t max_kept_arp_alerts = 10000;  // alerts kept for arp_alerts()
-  bool verify_checksums = true;          // a bad TCP checksum moves no state
+  // A bad checksum is flagged and counted but still moves state (kFlag, as Wireshark and
+  // tcpdump); kEnforce drops the segment as a receiver would; kSkip does not verify.
+  ChecksumPolicy checksums = ChecksumPolicy::kFlag;
   bool packet_events = false;            // emit one PacketEvent per frame
   Summarizer summarize;                  // summary text of packet events (empty: none)
 };
@@ -121,6 +124,8 @@ class Monitor {
   const ip::Reassembler& reassembler() const noexcept { return reassembler_; }
   const UdpFlowTable& udp_table() const noexcept { return udp_; }
   const MonitorConfig& config() const noexcept { return config_; }
+  // TCP segments and bad checksums per sender (empty with ChecksumPolicy::kSkip).
+  const ChecksumSenders& checksum_senders() const noexcept { return checksum_senders_; }
 
  private:
   struct Finished;  // retired summaries, shared with the sinks (stable address)
@@ -149,6 +154,7 @@ class Monitor {
   arp::SpoofDetector detector_;
   ip::Reassembler reassembler_;
   UdpFlowTable udp_;
+  ChecksumSenders checksum_senders_;
   std::unique_ptr<Finished> finished_;
   std::unordered_map<std::uint64_t, trace::ConnRef> conns_;  // by observer id, live connections only
   std::vector<arp::Alert> arp_alerts_;

@@ -26,7 +26,11 @@ struct ObservedSegment {
   net::IpAddr dst;
   wire::TcpRepr tcp;
   std::uint32_t payload_len = 0;   // TCP payload bytes (from the IP total length)
-  bool checksum_bad = false;       // the TCP checksum was verified and is wrong
+  bool checksum_bad = false;       // the checksum was verified, is wrong, and the segment moves no state
+  // The checksum was verified and is wrong, but the segment still counts for state
+  // inference: as Wireshark and tcpdump do, since a capture taken on the sending host sees
+  // segments before the NIC fills the checksum in (offload).
+  bool checksum_flagged = false;
   std::uint64_t packet = 0;        // capture packet number (1-based, like frame.number)
   net::Time time;
 };
@@ -51,7 +55,7 @@ enum class Anomaly : std::uint8_t {
   kWindowUpdate,            // tcp.analysis.window_update
   kKeepAlive,               // tcp.analysis.keep_alive
   kReusedPorts,             // tcp.analysis.reused_ports
-  kBadChecksum,             // the segment was ignored for state inference
+  kBadChecksum,             // the checksum does not verify (flagged; dropped only when enforced)
   kRstOutOfWindow,          // RST whose sequence number is outside the window (RFC 5961 §3.2)
   kLoneRst,                 // a RST for a connection never seen before (backscatter)
   kSynAckIsnChanged,        // a retransmitted SYN-ACK carried a different ISN
