@@ -8,6 +8,7 @@
 // (simultaneous close: FIN_WAIT_1 -> CLOSING) from a FIN answered after it arrived
 // (ESTABLISHED -> CLOSE_WAIT), wherever the capture point is.
 #include "conn_record.hpp"
+#include "wirestate/tcp/figure5.hpp"
 
 namespace wirestate::tcp {
 
@@ -42,12 +43,11 @@ void apply_syn_rx(ConnRecord& c, int i, std::vector<ObserverEvent>& out) {
   SideRecord& s = c.side[i];
   const PendingRx rx = s.pending_syn;
   s.pending_syn = {};
-  if (s.state == State::kListen) {
-    transition(c, i, State::kSynReceived, rx.packet, rx.time, "SYN received", out);
-  } else if (s.state == State::kSynSent) {
-    // §3.10.7.3, fifth check: a SYN without our SYN acknowledged -> SYN-RECEIVED
-    // (simultaneous open, Figure 8).
-    transition(c, i, State::kSynReceived, rx.packet, rx.time, "SYN received (simultaneous open)", out);
+  // From SYN-SENT: §3.10.7.3, fifth check, a SYN without our SYN acknowledged
+  // (simultaneous open, Figure 8).
+  if (const auto to = figure5::on_syn(s.state)) {
+    transition(c, i, *to, rx.packet, rx.time,
+               s.state == State::kSynSent ? "SYN received (simultaneous open)" : "SYN received", out);
   }
 }
 
@@ -56,19 +56,11 @@ void apply_fin_rx(ConnRecord& c, int i, std::vector<ObserverEvent>& out) {
   SideRecord& s = c.side[i];
   const PendingRx rx = s.pending_fin;
   s.pending_fin = {};
-  switch (s.state) {
-    case State::kSynReceived:
-    case State::kEstablished:
-      transition(c, i, State::kCloseWait, rx.packet, rx.time, "FIN received", out);
-      break;
-    case State::kFinWait1:  // our FIN not yet acknowledged: crossing FINs
-      transition(c, i, State::kClosing, rx.packet, rx.time, "FIN received before our FIN was acked", out);
-      break;
-    case State::kFinWait2:
-      transition(c, i, State::kTimeWait, rx.packet, rx.time, "FIN received", out);
-      break;
-    default:
-      break;
+  // Applied after the ACKs that came before it: in FIN-WAIT-1 our FIN is not acknowledged
+  // (crossing FINs), or the state would be FIN-WAIT-2 already.
+  if (const auto to = figure5::on_fin(s.state, /*our_fin_acked=*/false)) {
+    transition(c, i, *to, rx.packet, rx.time,
+               s.state == State::kFinWait1 ? "FIN received before our FIN was acked" : "FIN received", out);
   }
 }
 
@@ -252,20 +244,9 @@ bool infer_states(ConnRecord& c, int i, const ObservedSegment& seg, AnomalySet& 
     // The receiver got everything sent before the RST (in order), then the RST.
     if (peer.pending_fin.valid) apply_fin_rx(c, p, out);
     peer.pending_syn = {};
-    switch (peer.state) {
-      case State::kListen:
-      case State::kClosed:
-        break;
-      case State::kSynReceived: {
-        // §3.10.7.4 step 2: a passive open returns to LISTEN, an active one closes.
-        const bool passive = peer.path_len > 0 && peer.path[0] == State::kListen;
-        transition(c, p, passive ? State::kListen : State::kClosed, pkt, t, "RST received", out);
-        break;
-      }
-      default:
-        transition(c, p, State::kClosed, pkt, t, "RST received", out);
-        break;
-    }
+    // §3.10.7.4 step 2: a passive open in SYN-RECEIVED returns to LISTEN, others close.
+    const bool passive = peer.path_len > 0 && peer.path[0] == State::kListen;
+    if (const auto to = figure5::on_reset(peer.state, passive)) transition(c, p, *to, pkt, t, "RST received", out);
     return true;
   }
 
@@ -335,17 +316,7 @@ bool infer_states(ConnRecord& c, int i, const ObservedSegment& seg, AnomalySet& 
     me.fin_seen = true;
     me.fin_seq = seq + seg.payload_len + (f.syn() ? 1U : 0U);
     // RFC 9293 §3.10.4 CLOSE: ESTABLISHED or SYN-RECEIVED -> FIN-WAIT-1, CLOSE-WAIT -> LAST-ACK.
-    switch (me.state) {
-      case State::kEstablished:
-      case State::kSynReceived:
-        transition(c, i, State::kFinWait1, pkt, t, "FIN sent", out);
-        break;
-      case State::kCloseWait:
-        transition(c, i, State::kLastAck, pkt, t, "FIN sent", out);
-        break;
-      default:
-        break;
-    }
+    if (const auto to = figure5::on_close(me.state)) transition(c, i, *to, pkt, t, "FIN sent", out);
   }
 
   // 3. What the receiver gets: ACK effects at once (step 5), after what came before.
@@ -367,25 +338,15 @@ bool infer_states(ConnRecord& c, int i, const ObservedSegment& seg, AnomalySet& 
     }
     if (effect) {
       flush_pending(c, p, out);
-      switch (peer.state) {
-        case State::kSynSent:
-          // §3.10.7.3, fourth check: our SYN acknowledged by a SYN -> ESTABLISHED.
-          transition(c, p, State::kEstablished, pkt, t, "SYN-ACK received", out);
-          break;
-        case State::kSynReceived:
-          if (acks_syn) transition(c, p, State::kEstablished, pkt, t, "ACK of SYN received", out);
-          break;
-        case State::kFinWait1:
-          if (acks_fin) transition(c, p, State::kFinWait2, pkt, t, "ACK of FIN received", out);
-          break;
-        case State::kClosing:
-          if (acks_fin) transition(c, p, State::kTimeWait, pkt, t, "ACK of FIN received", out);
-          break;
-        case State::kLastAck:
-          if (acks_fin) transition(c, p, State::kClosed, pkt, t, "ACK of FIN received", out);
-          break;
-        default:
-          break;
+      // A SYN-ACK for SYN-SENT (§3.10.7.3, fourth check), the ACK of our SYN for
+      // SYN-RECEIVED, the ACK of our FIN for the closing states; the receptions just
+      // applied may have moved the state, so the checks are made on the new one.
+      if (peer.state == State::kSynSent || (peer.state == State::kSynReceived && acks_syn)) {
+        const bool syn_ack = peer.state == State::kSynSent;
+        transition(c, p, figure5::on_syn_acked(peer.state).value(), pkt, t,
+                   syn_ack ? "SYN-ACK received" : "ACK of SYN received", out);
+      } else if (const auto to = figure5::on_fin_acked(peer.state); to && acks_fin) {
+        transition(c, p, *to, pkt, t, "ACK of FIN received", out);
       }
     }
     // The client's handshake completes when its ACK of the SYN-ACK is seen (iRTT).
@@ -448,7 +409,8 @@ void expire_time_wait(ConnRecord& c, net::Time now, net::Duration two_msl, std::
     const SideRecord& s = c.side[i];
     if (s.state == State::kTimeWait && s.time_wait_since + two_msl <= now) {
       // RFC 9293 §3.10.8: the time-wait timeout deletes the TCB.
-      transition(c, i, State::kClosed, 0, s.time_wait_since + two_msl, "2*MSL elapsed in TIME_WAIT", out);
+      transition(c, i, figure5::on_time_wait_timeout(s.state).value(), 0, s.time_wait_since + two_msl,
+                 "2*MSL elapsed in TIME_WAIT", out);
     }
   }
 }
