@@ -188,10 +188,12 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
                "packets", "bytes", "duration", "zeek", "history");
   }
   for (const auto& s : conns) {
-    fmt::print(out, "{:>5}  {:<{}}  {:<{}}  {:>7}  {:>10}  {:>9.6f}s  {:<6}  {}{}\n", s.id, s.client, w,
+    const auto unseen = s.unseen();
+    fmt::print(out, "{:>5}  {:<{}}  {:<{}}  {:>7}  {:>10}  {:>9.6f}s  {:<6}  {}{}{}\n", s.id, s.client, w,
                s.server, w, s.client_to_server.packets + s.server_to_client.packets,
                s.client_to_server.bytes + s.server_to_client.bytes, s.duration().seconds_f(), s.conn_state,
-               s.history, s.partial ? "  (partial: capture started mid-connection)" : "");
+               s.history, s.partial ? "  (partial: capture started mid-connection)" : "",
+               unseen ? fmt::format("  (one-sided: no {} segment captured)", net::to_string(*unseen)) : "");
     fmt::print(out, "       client: {}\n", path_text(s.client_states));
     fmt::print(out, "       server: {}\n", path_text(s.server_states));
     std::string anomalies;

@@ -39,6 +39,9 @@ Json to_json(const tcp::ConnectionSummary& c) {
   j["client"] = side_json(c.client, c.client_states, c.client_to_server);
   j["server"] = side_json(c.server, c.server_states, c.server_to_client);
   j["partial"] = c.partial;
+  // The side none of whose segments the capture holds (one-direction tap, asymmetric routing).
+  const auto unseen = c.unseen();
+  j["unseen"] = unseen ? Json(std::string(net::to_string(*unseen))) : Json(nullptr);
   j["conn_state"] = c.conn_state;
   j["history"] = c.history;
   j["packets"] = c.client_to_server.packets + c.server_to_client.packets;

@@ -38,13 +38,23 @@ struct SideRecord {
   std::uint8_t path_len = 0;
   std::array<State, kPathCap> path{};
   bool tentative_listen = false;  // LISTEN assumed from a SYN, not yet confirmed
+  bool syn_inferred = false;      // no SYN captured: the peer's ACK of it proves it was sent
+  bool synack_sent = false;
+  bool ts_valid = false;
+  // A close inferred from a RST, kept so that later evidence can withdraw it, and the
+  // state before it.
+  bool closed_by_rst = false;
+  State before_rst = State::kClosed;
   net::Time time_wait_since;
   // What this endpoint sent.
   bool syn_seen = false;
   bool fin_seen = false;
   bool sent_any = false;
   net::SeqNum isn;
+  net::SeqNum syn_end;        // after the SYN and the data it carried (TCP Fast Open, RFC 7413)
   net::SeqNum fin_seq;
+  net::SeqNum synack_ack;     // what this endpoint's SYN-ACK acknowledged
+  std::uint32_t ts_last = 0;  // the latest TSval it sent (RFC 7323), for RFC 6191's test
   std::uint64_t syn_packet = 0;
   net::Time syn_time;
   // Receptions from the peer not yet proven (RFC 9293 §3.10.7.3, §3.10.7.4 step 8).
@@ -127,6 +137,17 @@ void init_states(ConnRecord& c, int sender, const ObservedSegment& seg,
 // unacceptable RST), after flagging it in `flags`.
 bool infer_states(ConnRecord& c, int sender, const ObservedSegment& seg, AnomalySet& flags,
                   std::vector<ObserverEvent>& out);
+
+// Whether `seg`, a SYN without ACK sent by endpoint `sender` on the 4-tuple of `c`, opens a
+// new connection there rather than belonging to `c` (RFC 9293 §3.10.7.4, RFC 6191).
+bool starts_new_connection(const ConnRecord& c, int sender, const ObservedSegment& seg);
+
+// Later evidence against an inferred close: when endpoint `sender`, closed on a RST, sends
+// `seg` with data or an ACK beyond what it had sent or acknowledged, its state goes back to
+// what it was before the RST (flagged kRevived). Call before analyze_sequence, which
+// moves those marks.
+void withdraw_reset_close(ConnRecord& c, int sender, const ObservedSegment& seg, AnomalySet& flags,
+                          std::vector<ObserverEvent>& out);
 
 // Moves endpoints whose TIME_WAIT began at least 2·MSL before `now` to CLOSED.
 void expire_time_wait(ConnRecord& c, net::Time now, net::Duration two_msl,

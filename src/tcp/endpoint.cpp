@@ -1,5 +1,6 @@
 // User calls, the one transition() function, status and outputs of tcp::Endpoint.
 #include "wirestate/tcp/endpoint.hpp"
+#include "wirestate/tcp/figure5.hpp"
 
 #include <algorithm>
 
@@ -174,15 +175,11 @@ tl::expected<void, UserError> Endpoint::close(net::Time now) {
     case State::kSynSent:
       enter_closed(now, "close");
       return {};
-    case State::kSynReceived:  // RFC 9293 §3.10.4: FIN_WAIT_1; the FIN follows queued data
-    case State::kEstablished:
-      fin_queued_ = true;
-      transition(State::kFinWait1, now, "close");
-      output(now);
-      return {};
+    case State::kSynReceived:  // RFC 9293 §3.10.4: FIN_WAIT_1 (LAST_ACK from CLOSE_WAIT);
+    case State::kEstablished:  // the FIN follows queued data
     case State::kCloseWait:
       fin_queued_ = true;
-      transition(State::kLastAck, now, "close");
+      transition(figure5::on_close(state_).value(), now, "close");
       output(now);
       return {};
     default:

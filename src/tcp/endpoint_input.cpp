@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "wirestate/tcp/endpoint.hpp"
+#include "wirestate/tcp/figure5.hpp"
 
 namespace wirestate::tcp {
 
@@ -58,7 +59,7 @@ void Endpoint::on_segment_in_listen(const Segment& seg, net::Time now) {
   // RFC 7323 §2.2: the window field of a SYN is never scaled.
   snd_wnd_ = max_snd_wnd_ = seg.header.window;
   snd_wl1_ = seg.header.seq;
-  transition(State::kSynReceived, now, rcv_cause(seg));
+  transition(figure5::on_syn(state_).value(), now, rcv_cause(seg));
   send_syn(now);
   arm_retransmit(now);
 }
@@ -90,12 +91,12 @@ void Endpoint::on_segment_in_syn_sent(const Segment& seg, net::Time now) {
     // Our SYN is acknowledged: ESTABLISHED, and ACK theirs.
     snd_wl2_ = h.ack;
     on_new_ack(h.ack, now);
-    transition(State::kEstablished, now, rcv_cause(seg));
+    transition(figure5::on_syn_acked(state_).value(), now, rcv_cause(seg));
     send_ack(now);
     output(now);
   } else {
     // Simultaneous open (RFC 9293 Figure 8): SYN,ACK with our ISS.
-    transition(State::kSynReceived, now, rcv_cause(seg));
+    transition(figure5::on_syn(state_).value(), now, rcv_cause(seg));
     send_syn(now);
     rto_deadline_ = net::Time::max();
     arm_retransmit(now);
@@ -210,7 +211,7 @@ void Endpoint::on_segment_synchronized(const Segment& seg, net::Time now) {
   // Step 8: FIN (only once all data before it has arrived).
   if (fin_in_order) on_fin(now, rcv_cause(seg));
   if (state_ == State::kFinWait1 && fin_acked()) {
-    transition(State::kFinWait2, now, rcv_cause(seg));
+    transition(figure5::on_fin_acked(state_).value(), now, rcv_cause(seg));
   }
 
   output(now);
@@ -277,7 +278,7 @@ bool Endpoint::on_ack(const Segment& seg, net::Time now) {
     snd_wl1_ = h.seq;
     snd_wl2_ = ack;
     on_new_ack(ack, now);
-    transition(State::kEstablished, now, rcv_cause(seg));
+    transition(figure5::on_syn_acked(state_).value(), now, rcv_cause(seg));
     return true;
   }
   // RFC 5961 §5.2: acceptable iff SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT.
@@ -301,7 +302,7 @@ bool Endpoint::on_ack(const Segment& seg, net::Time now) {
   }
   switch (state_) {
     case State::kClosing:
-      if (fin_acked()) transition(State::kTimeWait, now, rcv_cause(seg));
+      if (fin_acked()) transition(figure5::on_fin_acked(state_).value(), now, rcv_cause(seg));
       break;
     case State::kLastAck:
       if (fin_acked()) {
@@ -461,22 +462,10 @@ void Endpoint::on_fin(net::Time now, const std::string& cause) {
   ev.kind = EventKind::kFinReceived;
   ev.from = ev.to = state_;
   events_.push_back(std::move(ev));
-  switch (state_) {
-    case State::kSynReceived:
-    case State::kEstablished:
-      transition(State::kCloseWait, now, cause);
-      break;
-    case State::kFinWait1:
-      transition(fin_acked() ? State::kTimeWait : State::kClosing, now, cause);
-      break;
-    case State::kFinWait2:
-      transition(State::kTimeWait, now, cause);
-      break;
-    case State::kTimeWait:
-      restart_time_wait(now);
-      break;
-    default:
-      break;
+  if (const auto to = figure5::on_fin(state_, fin_acked())) {
+    transition(*to, now, cause);
+  } else if (state_ == State::kTimeWait) {
+    restart_time_wait(now);
   }
 }
 

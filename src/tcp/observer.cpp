@@ -18,7 +18,27 @@ net::FlowKey key_of(const ObservedSegment& seg) noexcept {
   return {net::Endpoint{seg.src, seg.tcp.src_port}, net::Endpoint{seg.dst, seg.tcp.dst_port}};
 }
 
-bool is_first_packet_synack(const wire::TcpFlags f) { return f.syn() && f.ack() && !f.rst(); }
+// Ports a client picks for itself: Linux's default ephemeral range (32768-60999) and
+// IANA's dynamic range (49152-65535, RFC 6335 §6).
+bool ephemeral_port(std::uint16_t port) { return port >= 32768; }
+
+// Whether the sender of `seg`, the first segment seen of a connection, is its server. A
+// SYN comes from the client, a SYN-ACK from the server. A segment from inside a
+// connection (the capture started after the handshake) shows no roles, so they come from
+// the ports, as Zeek's likely_server_ports and Wireshark's lower-port rule take them: a
+// port below 1024 against one above is the server's; failing that, a port outside the
+// ephemeral ranges against one inside. With no such evidence (and for a lone RST,
+// backscatter with no connection behind it) the first sender is the client, as in Zeek.
+bool first_sender_is_server(const ObservedSegment& seg) {
+  const auto f = seg.tcp.flags;
+  if (f.rst()) return false;
+  if (f.syn()) return f.ack();
+  const std::uint16_t sp = seg.tcp.src_port;
+  const std::uint16_t dp = seg.tcp.dst_port;
+  if ((sp < 1024) != (dp < 1024)) return sp < 1024;
+  if (ephemeral_port(sp) != ephemeral_port(dp)) return !ephemeral_port(sp);
+  return false;
+}
 
 }  // namespace
 
@@ -42,6 +62,8 @@ std::string_view to_string(Anomaly a) noexcept {
     case Anomaly::kLoneRst: return "lone_rst";
     case Anomaly::kSynAckIsnChanged: return "synack_isn_changed";
     case Anomaly::kSynRetransmission: return "syn_retransmission";
+    case Anomaly::kRstNotExact: return "rst_not_exact";
+    case Anomaly::kRevived: return "close_withdrawn";
   }
   return "unknown";
 }
@@ -159,9 +181,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
   if (found != ConnIndex::kNone && !seg.checksum_bad && f.syn() && !f.ack() && !f.rst()) {
     const ConnRecord& c = t.slots[found];
     const bool from_client = seg.src == c.client.addr && seg.tcp.src_port == c.client.port;
-    const SideRecord& sender = c.side[from_client ? 0 : 1];
-    const bool new_isn = sender.syn_seen && seg.tcp.seq != sender.isn;
-    if (both_closed(c) || new_isn) {
+    if (starts_new_connection(c, from_client ? 0 : 1, seg)) {
       // A new SYN on a finished 4-tuple (e.g. after TIME_WAIT, RFC 6191): a new connection.
       if (c.side[0].syn_seen || c.side[1].syn_seen) extra.set(static_cast<std::size_t>(Anomaly::kReusedPorts));
       ++counters_.retired_reused;
@@ -193,13 +213,14 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
     t.used[idx] = true;
     ConnRecord& c = t.slots[idx];
     c.id = t.next_id++;
-    const bool synack_first = is_first_packet_synack(f);
+    const bool from_server = first_sender_is_server(seg);
     const net::Endpoint src{seg.src, seg.tcp.src_port};
     const net::Endpoint dst{seg.dst, seg.tcp.dst_port};
-    c.client = synack_first ? dst : src;
-    c.server = synack_first ? src : dst;
-    sender = synack_first ? 1 : 0;
-    if (synack_first) c.history.push_back('^');
+    c.client = from_server ? dst : src;
+    c.server = from_server ? src : dst;
+    sender = from_server ? 1 : 0;
+    // Zeek's '^': the roles were flipped from the first packet's direction.
+    if (from_server) c.history.push_back('^');
     c.first_seen = seg.time;
     c.first_packet = seg.packet;
     init_states(c, sender, seg, out);
@@ -241,6 +262,7 @@ void Observer::observe(const ObservedSegment& seg, std::vector<ObserverEvent>& o
       ++counters_.bad_checksum;
       flags.set(static_cast<std::size_t>(Anomaly::kBadChecksum));
     }
+    withdraw_reset_close(c, sender, seg, flags, out);
     analyze_sequence(c, sender, seg, config_, flags);
     infer_states(c, sender, seg, flags, out);
   }

@@ -9,6 +9,9 @@ namespace {
 
 constexpr net::Duration kFastRetransmitWindow = net::Duration::milliseconds(20);
 
+// SideRecord::dupacks after an ACK of a segment the capture missed (Wireshark's -1).
+constexpr std::uint32_t kAckedUnseenMark = 0xffffffffU;
+
 void set(AnomalySet& flags, Anomaly a) { flags.set(static_cast<std::size_t>(a)); }
 
 }  // namespace
@@ -56,8 +59,14 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
   const bool same_ack = fwd.lastack_valid && f.ack() && ack == fwd.lastack;
   const bool at_next = fwd.nextseq_valid && seq == fwd.nextseq;
   // Window update: no data, a new non-zero window, same sequence and acknowledgement.
+  // Wireshark keeps no validity flag for a direction: before its first segment the next
+  // sequence number, the last ACK and the window read as zero, so a first segment with raw
+  // seq 0 and ack 0 (crafted traces) counts as a window update there; so it does here.
+  const bool zero_state = !fwd.nextseq_valid && !fwd.lastack_valid && !fwd.win_valid && seq == net::SeqNum(0) &&
+                          ack == net::SeqNum(0);
   bool window_update = false;
-  if (!keep_alive && len == 0 && fwd.win_valid && win != fwd.win && win != 0 && at_next && same_ack && !syn_fin_rst) {
+  if (!keep_alive && len == 0 && win != 0 && !syn_fin_rst &&
+      ((fwd.win_valid && win != fwd.win && at_next && same_ack) || zero_state)) {
     set(flags, Anomaly::kWindowUpdate);
     window_update = true;
   }
@@ -70,16 +79,22 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
   // Duplicate ACK: no data, unchanged non-zero window, same sequence and acknowledgement.
   if (!keep_alive && !window_update && len == 0 && fwd.win_valid && win == fwd.win && win != 0 && at_next &&
       same_ack && !syn_fin_rst) {
-    ++fwd.dupacks;
+    // After an ACK of an unseen segment the count restarts at one (Wireshark's -1 case).
+    fwd.dupacks = fwd.dupacks == kAckedUnseenMark ? 1 : fwd.dupacks + 1;
     set(flags, Anomaly::kDuplicateAck);
-  } else if (f.ack() && !same_ack) {
-    fwd.dupacks = 0;
   }
+  // A new acknowledgement number restarts the count.
+  if (f.ack() && !same_ack) fwd.dupacks = 0;
   // ACKed unseen segment: acknowledges data the other direction never showed, beyond its
-  // highest segment or into a hole before it. Reported once per hole.
+  // highest segment or into a hole before it. Reported once per hole: the run end moves to
+  // the highest segment. Wireshark also marks the other direction's duplicate-ACK count
+  // (kAckedUnseenMark, its -1) until that direction's ACK number changes. (Later Wireshark
+  // releases report it only while that count is zero; tshark 4.0, the oracle of
+  // ../shared/pcaps, reports it every time: reassembly.pcap frames 8 and 10.)
   if (f.ack() && rev.max_to_ack_valid && gt(ack, rev.max_to_ack)) {
     set(flags, Anomaly::kAckedUnseen);
     rev.max_to_ack = rev.nextseq;
+    rev.dupacks = kAckedUnseenMark;
   }
 
   // Retransmission family: data (or SYN/FIN) below the next expected sequence number.
@@ -91,12 +106,14 @@ void analyze_sequence(ConnRecord& c, int i, const ObservedSegment& seg, const Ob
                                                  : config.out_of_order_threshold;
     // A copy that ends where the stream ends (SYN and FIN count) repeats the latest
     // segment: it is never out of order, however soon it comes.
-    const net::SeqNum seg_end = seq + len + (f.syn() ? 1U : 0U) + (f.fin() ? 1U : 0U);
+    const net::SeqNum seg_end = seq + len + ((f.syn() || f.fin()) ? 1U : 0U);
     if (len > 0 && rev.lastack_valid && le(seq + len, rev.lastack)) {
       set(flags, Anomaly::kSpuriousRetransmission);
       set(flags, Anomaly::kRetransmission);
     } else if (rev.dupacks >= 2 && rev.lastack_valid && rev.lastack == seq &&
                t - rev.lastack_time < kFastRetransmitWindow) {
+      // (Wireshark's count is unsigned: the mark of an ACKed unseen segment, its -1,
+      // passes this test too, and tshark calls such a resent segment fast; so do we.)
       set(flags, Anomaly::kFastRetransmission);
       set(flags, Anomaly::kRetransmission);
     } else if (t - fwd.nextseq_time < ooo && fwd.nextseq != seg_end) {

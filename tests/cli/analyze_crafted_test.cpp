@@ -114,9 +114,12 @@ TEST(AnalyzeCrafted, MidConnectionStartIsPartialAndStartsEstablished) {
   ASSERT_EQ(doc["connections"].size(), 1U);
   const auto& conn = doc["connections"][0];
   EXPECT_TRUE(conn["partial"].get<bool>());
-  EXPECT_EQ(conn["client"]["ip"], "10.0.0.2");  // no SYN seen: the first packet's sender
-  EXPECT_EQ(side_states(conn, "client"), path({"ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
-  EXPECT_EQ(side_states(conn, "server"), path({"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
+  // No SYN seen: port 80 against 40000 makes 10.0.0.2 the server, although it sent first.
+  EXPECT_EQ(conn["client"]["ip"], "10.0.0.1");
+  EXPECT_EQ(conn["server"]["port"], 80);
+  EXPECT_EQ(side_states(conn, "client"), path({"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
+  EXPECT_EQ(side_states(conn, "server"), path({"ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
+  EXPECT_TRUE(conn["handshake_rtt"].is_null());
 }
 
 TEST(AnalyzeCrafted, RetransmittedSynIsOneConnection) {
@@ -164,14 +167,27 @@ TEST(AnalyzeCrafted, LoneRstIsBackscatter) {
   EXPECT_EQ(side_states(conn, "server"), path({"CLOSED"}));
 }
 
-TEST(AnalyzeCrafted, RstInsideTheWindowClosesBothSides) {
+TEST(AnalyzeCrafted, RstAtTheNextSequenceNumberClosesBothSides) {
   Capture c;
-  c.handshake().seg('S', "R", 401, 0);
-  const auto doc = c.analyze("rst_in_window");
+  c.handshake().seg('S', "R", 301, 0);  // exactly the client's RCV.NXT
+  const auto doc = c.analyze("rst_exact");
   const auto& conn = doc["connections"][0];
   EXPECT_EQ(conn["client"]["final"], "CLOSED");
   EXPECT_EQ(conn["server"]["final"], "CLOSED");
   EXPECT_EQ(conn["conn_state"], "RSTR");
+  EXPECT_EQ(anomaly(conn, "rst_out_of_window"), 0U);
+}
+
+// RFC 5961 §3.2: inside the window but not at RCV.NXT, the receiver answers with a challenge
+// ACK and keeps the connection.
+TEST(AnalyzeCrafted, RstInsideTheWindowButNotExactClosesNothing) {
+  Capture c;
+  c.handshake().seg('S', "R", 401, 0);
+  const auto doc = c.analyze("rst_in_window");
+  const auto& conn = doc["connections"][0];
+  EXPECT_EQ(conn["client"]["final"], "ESTABLISHED");
+  EXPECT_EQ(conn["server"]["final"], "ESTABLISHED");
+  EXPECT_EQ(anomaly(conn, "rst_not_exact"), 1U);
   EXPECT_EQ(anomaly(conn, "rst_out_of_window"), 0U);
 }
 

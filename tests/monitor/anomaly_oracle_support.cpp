@@ -46,6 +46,7 @@ const std::unordered_map<std::string, std::string> kCompared = {
 // test fails when a new oracle has it), and the monitor's non-TCP anomalies.
 const std::set<std::string, std::less<>> kNotCompared = {
     "bad_checksum", "rst_out_of_window", "lone_rst", "synack_isn_changed", "syn_retransmission",
+    "rst_not_exact", "close_withdrawn",
     "zero_window_probe", "malformed", "connection_evicted",
 };
 constexpr std::string_view kFragmentPrefix = "ip_fragment_";  // the reassembler's anomalies

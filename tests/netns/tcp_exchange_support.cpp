@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <sstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -41,30 +39,6 @@ else:
         drain(s); s.close()
 )PY";
 
-std::string ss_state(const std::string& ns, int local_port, int peer_port) {
-  std::istringstream lines(run_command("ip netns exec " + ns + " ss -tan").out);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::istringstream f(line);
-    std::string state, rq, sq, local, peer;
-    if (!(f >> state >> rq >> sq >> local >> peer)) continue;
-    const auto port_of = [](const std::string& a) { return a.substr(a.rfind(':') + 1); };
-    if (port_of(local) == std::to_string(local_port) && port_of(peer) == std::to_string(peer_port)) {
-      if (state == "TIME-WAIT") return "TIME_WAIT";
-      if (state == "ESTAB") return "ESTABLISHED";
-      if (state == "SYN-RECV") return "SYN_RECEIVED";
-      std::replace(state.begin(), state.end(), '-', '_');
-      return state;
-    }
-  }
-  return "CLOSED";
-}
-
-bool transient_state(const std::string& s) {
-  return s == "FIN_WAIT_1" || s == "FIN_WAIT_2" || s == "LAST_ACK" || s == "CLOSING" || s == "SYN_SENT" ||
-         s == "SYN_RECEIVED" || s == "CLOSE_WAIT";
-}
-
 std::vector<Exchange> every_closing_order(int first_port) {
   return {{"client_first", first_port}, {"server_first", first_port + 1}, {"both", first_port + 2},
           {"abort", first_port + 3}};
@@ -87,14 +61,11 @@ void run_exchanges(const Link& link, const std::filesystem::path& dir, const std
     ex.client_port = std::atoi(client.out().c_str());
     ASSERT_GT(ex.client_port, 0) << client.out();
     // ss once the close has settled: no socket of the connection left in a transient state.
-    bool settled = false;
-    for (const auto until = std::chrono::steady_clock::now() + kSettleBound;
-         !settled && std::chrono::steady_clock::now() < until;) {
-      ex.ss_client = ss_state(link.client_ns->name(), ex.client_port, ex.port);
-      ex.ss_server = ss_state(link.server_ns->name(), ex.port, ex.client_port);
-      settled = !transient_state(ex.ss_client) && !transient_state(ex.ss_server);
-      if (!settled) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    const KernelEnds ends = settled_kernel_states(link.client_ns->name(), link.server_ns->name(), ex.client_port,
+                                                  ex.port, kSettleBound);
+    ex.ss_client = ends.client;
+    ex.ss_server = ends.server;
+    const bool settled = ends.settled;
     EXPECT_TRUE(settled) << "still transient: client " << ex.ss_client << ", server " << ex.ss_server;
   }
 }

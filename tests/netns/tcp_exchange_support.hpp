@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "netns/kernel_tcp_support.hpp"
 #include "support/netns.hpp"
 
 namespace wirestate::test {
@@ -22,13 +23,6 @@ inline constexpr auto kSettleBound = std::chrono::seconds(30);
 // both (each side closes as soon as the exchange is over, so the FINs may cross: whatever the
 // kernel did, ss says it), abort (the client resets via SO_LINGER 0).
 extern const char* const kTcpEndpointsScript;
-
-// ss -tan in namespace `ns`: the state of local_port <-> peer_port in wirestate's names
-// (ESTABLISHED, SYN_RECEIVED, TIME_WAIT, ...), "CLOSED" if there is no such socket.
-std::string ss_state(const std::string& ns, int local_port, int peer_port);
-
-// Whether a state will still change by itself (the close has not settled).
-bool transient_state(const std::string& state);
 
 // One exchange: its closing order, the server's port, and what ss said once it settled.
 struct Exchange {

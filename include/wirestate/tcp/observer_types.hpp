@@ -60,10 +60,12 @@ enum class Anomaly : std::uint8_t {
   kLoneRst,                 // a RST for a connection never seen before (backscatter)
   kSynAckIsnChanged,        // a retransmitted SYN-ACK carried a different ISN
   kSynRetransmission,       // the same SYN (same ISN) seen again
+  kRstNotExact,             // RST inside the window but not at RCV.NXT: challenged, not obeyed (RFC 5961 §3.2)
+  kRevived,                 // an endpoint inferred closed sent new data or ACKs: the close is withdrawn
 };
 
 // Number of Anomaly values.
-inline constexpr std::size_t kAnomalyCount = 18;
+inline constexpr std::size_t kAnomalyCount = 20;
 
 // The snake_case name; for the Wireshark ones, the tcp.analysis field suffix.
 std::string_view to_string(Anomaly anomaly) noexcept;
@@ -122,6 +124,13 @@ struct ConnectionSummary {
   net::Duration duration() const noexcept { return last_seen - first_seen; }
   // The connection's identity (either order of client and server gives the same key).
   net::FlowKey key() const noexcept { return {client, server}; }
+  // The side none of whose segments was captured (a tap on one direction, asymmetric
+  // routing): its states are only what the other side's sequence and ACK numbers prove.
+  std::optional<ConnSide> unseen() const noexcept {
+    if (client_to_server.packets == 0) return ConnSide::kClient;
+    if (server_to_client.packets == 0) return ConnSide::kServer;
+    return std::nullopt;
+  }
   // Count of one anomaly kind.
   std::uint32_t count(Anomaly a) const noexcept { return anomalies[static_cast<std::size_t>(a)]; }
 };

@@ -99,6 +99,41 @@ TEST(AnalysisHandshake, TheOutOfOrderThresholdRunsFromTheLatestSyn) {
   EXPECT_EQ(h.anomalies_of(7), std::vector<Anomaly>{Anomaly::kRetransmission});
 }
 
+// packet-tcp.c's out-of-order test compares the next expected sequence number with the
+// segment's end, a SYN or FIN counting one: a FIN sent again at once ends where the
+// stream ends, so it is a retransmission, however soon it comes.
+TEST_F(Analysis, AFinResentFiveMicrosecondsLaterIsARetransmissionNotOutOfOrder) {
+  h.feed(segment(C, S, "F.", 101, 301, 0, 502, 30));
+  h.feed(segment(C, S, "F.", 101, 301, 0, 502, 30.005));  // 5
+  EXPECT_EQ(h.anomalies_of(5), std::vector<Anomaly>{Anomaly::kRetransmission});
+}
+
+// Before its first segment a direction's state reads as zeros in Wireshark (no validity
+// flag): a first segment with raw seq 0 and ack 0 is a window update to tshark.
+TEST(AnalysisFirstSegment, RawSeqAndAckZeroOnADirectionsFirstSegmentIsAWindowUpdate) {
+  Harness h;
+  h.feed(segment(C, S, "S", 7, 0, 0, 64240, 0));
+  h.feed(segment(S, C, ".", 0, 0, 0, 8192, 1));
+  EXPECT_EQ(h.anomalies_of(2), std::vector<Anomaly>{Anomaly::kWindowUpdate});
+  Harness other;
+  other.feed(segment(C, S, "S", 7, 0, 0, 64240, 0));
+  other.feed(segment(S, C, ".", 7, 0, 0, 8192, 1));  // seq 7: nothing matches the zeros
+  EXPECT_TRUE(other.anomalies_of(2).empty());
+}
+
+// Wireshark marks a direction whose peer ACKed a segment it never showed (its duplicate-ACK
+// count set to -1, unsigned), and that mark passes the fast-retransmission test: the
+// peer's resent FIN at that ACK within 20 ms is a fast retransmission to tshark
+// (../shared/pcaps/public/zeek/tcp/reassembly.pcap, frames 7 and 8).
+TEST_F(Analysis, AResendRightAfterAnAckOfAnUnseenSegmentIsFast) {
+  h.feed(segment(S, C, "F.", 301, 101, 0, 509, 30));         // 4: the server's FIN
+  h.feed(segment(C, S, "P.", 101, 301, 1000, 502, 40));      // 5: client data, 1000 bytes
+  h.feed(segment(S, C, "F.", 301, 1109, 0, 509, 40.2));      // 6: acks 8 bytes never seen
+  EXPECT_TRUE(has(h.anomalies_of(6), Anomaly::kAckedUnseen));
+  EXPECT_TRUE(has(h.anomalies_of(6), Anomaly::kFastRetransmission));
+  EXPECT_TRUE(has(h.anomalies_of(6), Anomaly::kRetransmission));
+}
+
 TEST_F(Analysis, OutOfOrderWithinTheRtt) {
   h.feed(segment(C, S, "P.", 201, 301, 100, 502, 30));       // 4: previous segment not captured
   h.feed(segment(C, S, "P.", 101, 301, 100, 502, 30.001));  // 5: the earlier one, 1 us later

@@ -138,9 +138,9 @@ TEST_F(ObserverStates, AbortByClientClosesBothSides) {
   EXPECT_EQ(h.summary(1).conn_state, "RSTO");
 }
 
-TEST_F(ObserverStates, RstInWindowFromServerClosesBoth) {
+TEST_F(ObserverStates, RstAtTheNextSequenceNumberFromServerClosesBoth) {
   handshake();
-  h.feed(segment(S, C, "R", 301 + 100, 0, 0, 0, 30));  // inside the client's window
+  h.feed(segment(S, C, "R", 301, 0, 0, 0, 30));  // exactly the client's RCV.NXT
   EXPECT_EQ(client().back(), State::kClosed);
   EXPECT_EQ(server().back(), State::kClosed);
   EXPECT_EQ(h.summary(1).conn_state, "RSTR");
@@ -191,11 +191,14 @@ TEST_F(ObserverStates, CaptureStartingMidConnectionIsPartialAndStartsEstablished
   h.feed(segment(C, S, ".", 5001, 7101, 0, 502, 4));
   const auto s = h.summary(1);
   EXPECT_TRUE(s.partial);
-  EXPECT_EQ(s.client.addr, net::IpAddr(net::Ipv4Addr(10, 0, 0, 2)));  // first packet's sender
-  // The "client" here is the server port's side; it received the first FIN.
-  EXPECT_EQ(s.client_states, states({"ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
-  EXPECT_EQ(s.server_states, states({"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
+  // No handshake to tell the roles: port 80 against 40000 makes 10.0.0.2 the server,
+  // although it sent the first packet seen.
+  EXPECT_EQ(s.client.addr, net::IpAddr(net::Ipv4Addr(10, 0, 0, 1)));
+  EXPECT_EQ(s.server.port, 80);
+  EXPECT_EQ(s.client_states, states({"ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"}));
+  EXPECT_EQ(s.server_states, states({"ESTABLISHED", "CLOSE_WAIT", "LAST_ACK", "CLOSED"}));
   EXPECT_FALSE(s.handshake_rtt.has_value());
+  EXPECT_EQ(s.history.front(), '^');  // Zeek's mark: roles flipped from the first packet's
 }
 
 TEST_F(ObserverStates, SynAckFirstInfersTheClientsSyn) {
