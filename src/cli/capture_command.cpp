@@ -12,6 +12,7 @@
 
 #include "cli/analyze_command.hpp"
 #include "cli/commands.hpp"
+#include "cli/detector_options.hpp"
 #include "wirestate/io/live_capture.hpp"
 #include "wirestate/io/pcap_writer.hpp"
 #include "wirestate/monitor/monitor.hpp"
@@ -23,6 +24,7 @@ namespace wirestate::cli {
 namespace {
 
 struct CaptureArgs {
+  DetectorArgs detectors;
   std::string interface;
   std::string filter;
   std::string write;
@@ -100,6 +102,10 @@ int run_capture(const CaptureArgs& args) {
 
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
+  if (auto ok = apply(args.detectors, config); !ok) {
+    std::fprintf(stderr, "wirestate %s: %s\n", "capture", ok.error().c_str());
+    return 2;
+  }
   // The capturing host's own segments are captured before the NIC computes their
   // checksums (offload), so live capture does not verify them unless asked.
   config.verify_checksums = args.verify_checksums;
@@ -196,7 +202,7 @@ int run_capture(const CaptureArgs& args) {
 void add_capture_command(CLI::App& app) {
   auto args = std::make_shared<CaptureArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "capture", "Capture live from an interface: TCP states and ARP alerts as they happen (needs CAP_NET_RAW)");
+      "capture", "Capture live from an interface: TCP states and ARP/NDP alerts as they happen (needs CAP_NET_RAW)");
   cmd->add_option("-i,--interface", args->interface, "interface to capture on")->required();
   cmd->add_option("-f,--filter", args->filter, "BPF filter expression (libpcap syntax)");
   cmd->add_option("-w,--write", args->write, "save every captured packet to this pcap file");
@@ -206,6 +212,7 @@ void add_capture_command(CLI::App& app) {
   cmd->add_flag("--verify-checksums", args->verify_checksums,
                 "verify checksums (off by default: this host's outgoing packets are captured before offload)");
   cmd->add_flag("-q,--quiet", args->quiet, "no live event lines, only the final report");
+  add_detector_options(*cmd, args->detectors);
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
   cmd->callback([args] { set_exit_code(run_capture(*args)); });

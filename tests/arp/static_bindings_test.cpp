@@ -83,7 +83,7 @@ TEST(StaticBindings, IpMustBeAString) {
 TEST(StaticBindings, BadIp) {
   auto b = parse(R"({"bindings": [{"ip": "10.0.0.256", "mac": "02:00:00:00:00:01"}]})");
   ASSERT_FALSE(b);
-  EXPECT_NE(b.error().find("b.json: /bindings/0/ip: expected a dotted-quad IPv4 address, got \"10.0.0.256\""),
+  EXPECT_NE(b.error().find("b.json: /bindings/0/ip: expected a dotted-quad IPv4 or an IPv6 address, got \"10.0.0.256\""),
             std::string::npos)
       << b.error();
 }
