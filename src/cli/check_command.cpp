@@ -100,7 +100,7 @@ check::Observation observe_frames(const sim::Simulator& sim) {
     sink.clear();
   }
   if (!sim.frames().empty()) m.finish(sim.frames().back().time, sink);
-  return {m.connections(), m.arp_alerts()};
+  return {m.connections(), m.arp_alerts(), m.ndp_alerts()};
 }
 
 int run_check(const CheckArgs& args) {
@@ -182,7 +182,7 @@ int run_check(const CheckArgs& args) {
       std::fprintf(stderr, "wirestate check: %s\n", problem->message.c_str());
       return 2;
     }
-    check::Observation seen{m.connections(), m.arp_alerts()};
+    check::Observation seen{m.connections(), m.arp_alerts(), m.ndp_alerts()};
     narrow(seen, sel);
     for (const auto& e : loaded) {
       auto v = check::evaluate(e, seen);

@@ -93,6 +93,48 @@ Json alert_json(const DetectorAlert& a) {
 // Alerts of one detector split into warnings/criticals and informational notices.
 template <class DetectorAlert>
 void put_alerts(Json& j, const std::string& family, const std::vector<DetectorAlert>& all, std::uint64_t not_kept) {
+  Json alerts = Json::array();
+  Json notices = Json::array();
+  for (const auto& a : all) (a.severity == trace::Severity::kInfo ? notices : alerts).push_back(alert_json(a));
+  j[family + "_alerts"] = std::move(alerts);
+  j[family + "_notices"] = std::move(notices);
+  j[family + "_alerts_not_listed"] = not_kept;
+}
+
+}  // namespace
+
+Json to_json(const arp::Alert& a) { return alert_json(a); }
+Json to_json(const ndp::Alert& a) { return alert_json(a); }
+
+Json report_json(const Monitor& monitor, const ReportSource& source) {
+  const auto& c = monitor.counters();
+  Json j;
+  j["file"] = source.file;
+  j["filter"] = source.filter;
+  j["complete"] = !source.problem.has_value();
+  j["problem"] = source.problem ? Json(*source.problem) : Json(nullptr);
+  j["packets"] = c.frames;
+  j["bytes"] = c.bytes;
+  j["malformed"] = c.malformed;
+  Json kinds = Json::object();
+  for (const auto& [k, n] : c.malformed_by_kind) kinds[k] = n;
+  j["malformed_by_kind"] = std::move(kinds);
+  j["protocols"] = {{"arp", c.arp}, {"ipv4", c.ipv4}, {"tcp", c.tcp}, {"udp", c.udp},
+                    {"icmp", c.icmp}, {"ipv6", c.ipv6}, {"icmpv6", c.icmpv6}, {"ndp", c.ndp},
+                    {"other", c.other}};
+
+  Json conns = Json::array();
+  for (const auto& s : monitor.connections()) conns.push_back(to_json(s));
+  j["connections"] = std::move(conns);
+  const auto& oc = monitor.observer().counters();
+  j["tcp_table"] = {{"connections", oc.connections},
+                    {"cap", monitor.observer().config().max_connections},
+                    {"peak", oc.peak_connections},
+                    {"evicted_closed", oc.evicted_closed},
+                    {"evicted_idle", oc.evicted_idle},
+                    {"retired_reused", oc.retired_reused},
+                    {"not_listed", c.connections_not_kept}};
+
   put_alerts(j, "arp", monitor.arp_alerts(), c.arp_alerts_not_kept);
   put_alerts(j, "ndp", monitor.ndp_alerts(), c.ndp_alerts_not_kept);
 

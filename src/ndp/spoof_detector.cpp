@@ -224,10 +224,17 @@ void SpoofDetector::check_dad(Context& ctx) {
                     f.eth_src.to_string(), recent, config_.dad_denial_window.to_string(), target.to_string()));
 }
 
+// A router of the link: never a known router's address from another MAC; with routers
+// declared, one whose address (if addresses are declared) and MAC (if MACs are) are in the
+// list; with none declared, a router already learned.
 bool SpoofDetector::is_router(const net::Ipv6Addr& ip, net::MacAddr mac) const {
-  if (any_entries(config_.routers)) return config_.routers.contains(net::IpAddr(ip)) || config_.routers.contains(mac);
   const RouterState* r = routers_.peek(ip);
-  return r != nullptr && r->mac == mac;
+  if (r != nullptr && r->mac != mac) return false;
+  const arp::AllowList& list = config_.routers;
+  if (!any_entries(list)) return r != nullptr;
+  const bool ip_ok = list.ips.empty() || list.contains(net::IpAddr(ip));
+  const bool mac_ok = (list.macs.empty() && list.mac_prefixes.empty()) || list.contains(mac);
+  return ip_ok && mac_ok;
 }
 
 // Router advertisements. ndp_rogue_router (RFC 3756 §4.2.1 malicious last-hop router,

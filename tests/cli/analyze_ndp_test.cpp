@@ -178,6 +178,32 @@ TEST_F(AnalyzeNdp, EachAttackRaisesItsRuleNamingTheAddress) {
   EXPECT_NE(text.out.find("ndp_unsolicited_override"), std::string::npos);
 }
 
+TEST_F(AnalyzeNdp, CheckExpectsNdpAlertsByRuleAndAddress) {
+  const auto attacks = make_ndp_capture("attacks");
+  const auto benign = make_ndp_capture("benign");
+  ASSERT_FALSE(attacks.empty());
+  ASSERT_FALSE(benign.empty());
+  const fs::path dir = wirestate::test::scratch_dir();
+  const fs::path some = dir / "some.json";
+  std::ofstream(some) << R"({"expect": [{"alerts": [{"rule": "ndp_mac_changed", "ip": "2001:db8::2",
+                                                      "mac": "02:66:66:66:66:66"}]}]})";
+  const fs::path none = dir / "none.json";
+  std::ofstream(none) << R"({"expect": [{"alerts": "none"}]})";
+  const std::string cli = std::string(WIRESTATE_CLI_PATH) + " check ";
+  EXPECT_EQ(wirestate::test::run_command(cli + benign + " --expect " + none.string(), true).rc, 0);
+  const auto quiet = wirestate::test::run_command(cli + attacks + " --expect " + none.string(), true);
+  EXPECT_EQ(quiet.rc, 1);
+  EXPECT_NE(quiet.out.find("unexpected ndp_unsolicited_override"), std::string::npos) << quiet.out;
+  // The one expected alert is there; every other one of the capture is unexpected.
+  const auto one = wirestate::test::run_command(cli + attacks + " --expect " + some.string(), true);
+  EXPECT_EQ(one.rc, 1);
+  EXPECT_EQ(one.out.find("missing ndp_mac_changed"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("unexpected ndp_rogue_router"), std::string::npos) << one.out;
+  const auto on_benign = wirestate::test::run_command(cli + benign + " --expect " + some.string(), true);
+  EXPECT_EQ(on_benign.rc, 1);
+  EXPECT_NE(on_benign.out.find("missing ndp_mac_changed"), std::string::npos) << on_benign.out;
+}
+
 TEST_F(AnalyzeNdp, StaticIpv6BindingsFromTheBindingsFile) {
   const auto pcap = make_ndp_capture("benign");
   ASSERT_FALSE(pcap.empty());

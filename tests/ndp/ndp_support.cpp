@@ -1,6 +1,7 @@
 #include "ndp_support.hpp"
 
 #include <algorithm>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -90,16 +91,36 @@ wire::RouterAdvertisement usual_ra(std::uint8_t from) {
   return ra;
 }
 
-NdpFrame redirect(std::uint8_t from, std::uint8_t to, const net::Ipv6Addr& target, const net::Ipv6Addr& destination,
-                  net::Time t) {
-  // RFC 4861 §4.5: after the 4 reserved bytes, target(16) and destination(16).
+wire::Icmpv6Repr redirect_message(const net::Ipv6Addr& target, const net::Ipv6Addr& destination) {
+  // After the 4 reserved bytes: target(16), destination(16).
   wire::Icmpv6Repr m;
   m.type = wire::Icmpv6Type::kRedirect;
   m.code = 0;
   m.data.assign(32, 0);
   std::copy(target.bytes().begin(), target.bytes().end(), m.data.begin());
   std::copy(destination.bytes().begin(), destination.bytes().end(), m.data.begin() + 16);
-  return frame({mac(from), mac(to), link_local(from), link_local(to), m}, t);
+  return m;
+}
+
+NdpFrame redirect(std::uint8_t from, std::uint8_t to, const net::Ipv6Addr& target, const net::Ipv6Addr& destination,
+                  net::Time t) {
+  return frame({mac(from), mac(to), link_local(from), link_local(to), redirect_message(target, destination)}, t);
+}
+
+void write_pcap(const std::string& path, const std::vector<std::vector<std::uint8_t>>& frames) {
+  std::ofstream out(path, std::ios::binary);
+  // pcap(5), little-endian: magic, version 2.4, zone, sigfigs, snaplen, LINKTYPE_ETHERNET.
+  auto le32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.put(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  for (std::uint32_t v : {0xa1b2c3d4U, 0x00040002U, 0U, 0U, 65535U, 1U}) le32(v);
+  std::uint32_t second = 1700000000;
+  for (const auto& f : frames) {
+    for (std::uint32_t v : {second++, 0U, static_cast<std::uint32_t>(f.size()), static_cast<std::uint32_t>(f.size())}) {
+      le32(v);
+    }
+    for (std::uint8_t b : f) out.put(static_cast<char>(b));
+  }
 }
 
 }  // namespace wirestate::ndp::testing

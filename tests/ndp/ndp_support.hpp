@@ -4,6 +4,7 @@
 // ndp::from_decoded, the path the monitor takes.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "wirestate/ndp/frame.hpp"
@@ -55,8 +56,13 @@ NdpFrame advertisement(std::uint8_t from, const net::Ipv6Addr& target, const net
 NdpFrame router_advertisement(std::uint8_t from, const wire::RouterAdvertisement& ra, net::Time t);
 // The RA a router sends periodically in these tests: prefix 2001:db8::/64, MTU 1500.
 wire::RouterAdvertisement usual_ra(std::uint8_t from);
+// The redirect message (RFC 4861 §4.5): packets for destination should go to target.
+wire::Icmpv6Repr redirect_message(const net::Ipv6Addr& target, const net::Ipv6Addr& destination);
 // Redirect from host `from`: packets for destination should go to target.
 NdpFrame redirect(std::uint8_t from, std::uint8_t to, const net::Ipv6Addr& target, const net::Ipv6Addr& destination,
                   net::Time t);
+
+// Writes frames as a classic pcap (Ethernet, microsecond times 1 s apart) for tshark.
+void write_pcap(const std::string& path, const std::vector<std::vector<std::uint8_t>>& frames);
 
 }  // namespace wirestate::ndp::testing

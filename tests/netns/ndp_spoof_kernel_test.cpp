@@ -3,9 +3,9 @@
 // `wirestate capture -i va --events` running in the victim's namespace.
 //
 // Benign phase: global addresses come up on both sides (DAD probes from ::), the victim
-// pings the peer (address resolution), and with base_reachable_time_ms = 1000 and
+// sends UDP datagrams to the peer (address resolution), and with base_reachable_time_ms = 1000 and
 // delay_first_probe_time = 1 s the kernel's NUD goes STALE -> DELAY -> PROBE and sends
-// unicast solicitations while the pings continue. tshark must see each of these in the
+// unicast solicitations while the datagrams continue. tshark must see each of these in the
 // capture, and the detector must raise no alert (only ndp_new_station notices).
 // Attack phase: scapy (from the peer's side of the wire) forges neighbour advertisements
 // with the override flag claiming the peer's address for another MAC; the victim's
@@ -48,6 +48,17 @@ constexpr const char* kPeerIp = "2001:db8:198::2";
 constexpr const char* kAttackerMac = "02:66:66:66:66:66";
 constexpr const char* kRogueRouterIp = "fe80::bad";
 constexpr const char* kDeclaredRouter = "fe80::1";
+
+// Datagrams to a closed port, one a second (`DST COUNT`): each uses the neighbour entry of
+// DST, and nothing confirms it (no TCP), so NUD must probe; the peer's port unreachable
+// errors use its entry for the sender the same way.
+constexpr const char* kUdpPinger = R"PY(
+import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[2])):
+    s.sendto(b"ndp", (sys.argv[1], 7))
+    time.sleep(1)
+)PY";
 
 // scapy forgeries, sent on the peer's interface: `na VICTIM_MAC` or `ra`.
 constexpr const char* kForger = R"PY(
@@ -130,6 +141,8 @@ TEST(NetnsNdpSpoof, BenignLinuxNdpIsQuietForgedAdvertisementsAreNamed) {
   const std::string events = (dir / "ndp.jsonl").string();
   const std::string forger = (dir / "forge.py").string();
   std::ofstream(forger) << kForger;
+  const std::string pinger = (dir / "udp_ping.py").string();
+  std::ofstream(pinger) << kUdpPinger;
 
   Child capture(ns.a().exec({WIRESTATE_CLI_PATH, "capture", "-i", "va", "-w", pcap, "--events", events, "-q",
                              "--router", kDeclaredRouter, "-c", "100000", "--duration", "300"}),
@@ -148,18 +161,21 @@ TEST(NetnsNdpSpoof, BenignLinuxNdpIsQuietForgedAdvertisementsAreNamed) {
     }
     ASSERT_TRUE(tentative.empty()) << "addresses still tentative: " << tentative;
   }
-  // Eight pings a second apart: resolution first, then (ICMP confirms nothing) the entry
-  // ages to STALE and the next use goes DELAY -> PROBE: unicast solicitations.
-  ASSERT_EQ(sh(va + "ping -6 -c 8 -i 1 -W 2 " + kPeerIp + " >/dev/null"), 0);
-  ASSERT_EQ(sh(vb + "ping -6 -c 3 -i 1 -W 2 " + kVictimIp + " >/dev/null"), 0);
+  // Eight datagrams a second apart: resolution first, then (nothing confirms the peer) the
+  // entry ages to STALE and the next use goes DELAY -> PROBE: unicast solicitations.
+  ASSERT_EQ(sh(va + WIRESTATE_PYTHON + " " + pinger + " " + kPeerIp + " 8"), 0);
+  ASSERT_EQ(sh(vb + WIRESTATE_PYTHON + " " + pinger + " " + kVictimIp + " 3"), 0);
   const std::string neigh_before = run_command(va + "ip -6 neigh show " + kPeerIp + " dev va").out;
   ASSERT_EQ(neigh_before.find(kAttackerMac), std::string::npos) << neigh_before;
   const std::string peer_mac = run_command(vb + "cat /sys/class/net/vb/address").out.substr(0, 17);
   const std::string victim_mac = run_command(va + "cat /sys/class/net/va/address").out.substr(0, 17);
   ASSERT_NE(neigh_before.find(peer_mac), std::string::npos) << neigh_before << " (peer is " << peer_mac << ")";
-  // The phase boundary, as one datagram both the capture and tshark can name.
+  // Let NUD settle on both sides (no probe in flight that a genuine answer could follow
+  // and undo the poisoning), then mark the phase boundary with one datagram to all nodes
+  // (multicast: no ICMPv6 error comes back, RFC 4443 §2.4 (e), so no neighbour is used).
+  std::this_thread::sleep_for(4s);
   ASSERT_EQ(sh(vb + WIRESTATE_PYTHON + " -c \"import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)"
-                    ".sendto(b'phase-2', ('" + kVictimIp + "', 9))\""), 0);
+                    ".sendto(b'phase-2', ('ff02::1%vb', 9))\""), 0);
 
   // --- Attack: forged NAs with override against the victim, then a forged RA.
   ASSERT_EQ(sh(vb + WIRESTATE_PYTHON + " " + forger + " na " + kAttackerMac + " " + victim_mac), 0);
