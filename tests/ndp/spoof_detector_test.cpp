@@ -196,6 +196,17 @@ TEST_F(NdpDetector, AdvertisementFromAnUndeclaredRouterIsRogue) {
   EXPECT_EQ(out[0].new_mac, mac(66));
 }
 
+TEST_F(NdpDetector, ADeclaredRoutersAddressFromAnotherMacIsRogue) {
+  config_.routers.ips.insert(net::IpAddr(link_local(9)));
+  config_.routers.macs.insert(mac(9));
+  auto forged = router_advertisement(66, usual_ra(66), at_ms(0));
+  forged.src = link_local(9);  // before the real router was ever seen: the declared MAC decides
+  EXPECT_TRUE(has(feed(forged), Rule::kRogueRouter, link_local(9)));
+  EXPECT_FALSE(has(feed(router_advertisement(9, usual_ra(9), at_ms(10))), Rule::kRogueRouter, link_local(9)));
+  EXPECT_TRUE(detector_->router(link_local(9)).has_value());
+  EXPECT_EQ(detector_->router(link_local(9))->mac, mac(9));
+}
+
 TEST_F(NdpDetector, WithNoRoutersDeclaredTheFirstIsTrustedAndASecondIsRogue) {
   feed(router_advertisement(9, usual_ra(9), at_ms(0)));
   EXPECT_TRUE(warnings().empty());
