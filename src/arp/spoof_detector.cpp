@@ -12,13 +12,6 @@
 namespace wirestate::arp {
 namespace {
 
-std::uint64_t mac_key(const std::optional<net::MacAddr>& mac) {
-  if (!mac) return 0;
-  std::uint64_t v = 0;
-  for (auto o : mac->octets()) v = (v << 8) | o;
-  return v;
-}
-
 std::uint64_t pair_key(net::Ipv4Addr requester, net::Ipv4Addr asked) {
   return (std::uint64_t{requester.value()} << 32) | asked.value();
 }
@@ -26,13 +19,6 @@ std::uint64_t pair_key(net::Ipv4Addr requester, net::Ipv4Addr asked) {
 bool is_loopback(net::Ipv4Addr ip) { return (ip.value() >> 24) == 127; }
 
 }  // namespace
-
-std::size_t SpoofDetector::DedupHash::operator()(const DedupKey& k) const noexcept {
-  std::uint64_t h = k.mac * 0x9e3779b97f4a7c15ULL;
-  h ^= (std::uint64_t{k.ip} << 8 | static_cast<std::uint8_t>(k.rule)) + 0x7f4a7c159e3779b9ULL +
-       (h << 6) + (h >> 2);
-  return static_cast<std::size_t>(h);
-}
 
 struct SpoofDetector::Context {
   const ArpFrame& f;
@@ -42,10 +28,10 @@ struct SpoofDetector::Context {
 
 SpoofDetector::SpoofDetector(DetectorConfig config)
     : config_(std::move(config)),
-      ips_(config_.max_ips),
+      stations_(config_.max_ips, config_.max_macs_per_ip),
       macs_(config_.max_macs),
       pending_(config_.max_pending_requests),
-      dedup_(config_.max_dedup) {}
+      gate_(config_.max_dedup, config_.dedup_interval) {}
 
 std::vector<Alert> SpoofDetector::observe(const ArpFrame& frame) {
   std::vector<Alert> alerts;
@@ -57,23 +43,16 @@ void SpoofDetector::raise(Context& ctx, Rule rule, Severity severity, net::Ipv4A
                           std::optional<net::MacAddr> old_mac,
                           std::optional<net::MacAddr> new_mac, std::string message) {
   // The allow-list silences everything about its addresses except the user's own
-  // static bindings, which are the stronger statement.
-  if (rule != Rule::kStaticBindingViolation) {
-    const auto& allow = config_.allow;
-    if (ctx.allowed || allow.contains(ip) || (old_mac && allow.contains(*old_mac)) ||
-        (new_mac && allow.contains(*new_mac))) {
-      ++counters_.allowed;
-      return;
-    }
-  }
-  // De-duplication: one alert per (rule, IP, MAC) per dedup_interval.
-  const DedupKey key{rule, ip.value(), mac_key(new_mac)};
+  // static bindings, which are the stronger statement; then one alert per (rule, IP, MAC)
+  // per dedup_interval.
   const net::Time now = ctx.f.time;
-  if (const net::Time* last = dedup_.find(key); last != nullptr && now - *last < config_.dedup_interval) {
-    ++counters_.suppressed;
-    return;
+  const GateQuery q{static_cast<std::uint8_t>(rule), ip, old_mac, new_mac, ctx.allowed,
+                    rule == Rule::kStaticBindingViolation};
+  switch (gate_.admit(config_.allow, q, now)) {
+    case GateVerdict::kAllowed: ++counters_.allowed; return;
+    case GateVerdict::kSuppressed: ++counters_.suppressed; return;
+    case GateVerdict::kEmit: break;
   }
-  dedup_.insert(key, now);
   ++counters_.alerts;
   ++counters_.by_rule[static_cast<std::size_t>(rule)];
   ctx.out.push_back(Alert{now, ctx.f.number, rule, severity, ip, old_mac, new_mac,
@@ -161,7 +140,7 @@ void SpoofDetector::check_storm(Context& ctx) {
 // bindings but whose ARP sender MAC or Ethernet source is another MAC.
 void SpoofDetector::check_static(Context& ctx) {
   const auto& f = ctx.f;
-  auto it = config_.static_bindings.find(f.arp.sender_ip);
+  auto it = config_.static_bindings.find(net::IpAddr(f.arp.sender_ip));
   if (it == config_.static_bindings.end()) return;
   const net::MacAddr bound = it->second;
   const net::MacAddr seen = f.arp.sender_mac != bound ? f.arp.sender_mac : f.eth_src;
@@ -186,14 +165,14 @@ void SpoofDetector::check_request(Context& ctx) {
     counters_.pending_evictions = pending_.evictions();
   }
   if (a.is_probe() || f.eth_dst.is_multicast()) return;
-  if (const IpRecord* t = ips_.peek(a.target_ip); t != nullptr && t->macs[0].mac != f.eth_dst) {
+  if (const auto* t = stations_.peek(a.target_ip); t != nullptr && t->macs[0].mac != f.eth_dst) {
     raise(ctx, Rule::kUnicastRequest, Severity::kWarning, a.target_ip, t->macs[0].mac, f.eth_dst,
           fmt::format("unicast who-has {} sent to {}, but {} is at {}", a.target_ip.to_string(),
                       f.eth_dst.to_string(), a.target_ip.to_string(),
                       t->macs[0].mac.to_string()));
     return;
   }
-  if (const IpRecord* s = ips_.peek(a.sender_ip); s != nullptr) {
+  if (const auto* s = stations_.peek(a.sender_ip); s != nullptr) {
     const bool known = std::any_of(s->macs.begin(), s->macs.end(),
                                    [&](const MacSeen& m) { return m.mac == a.sender_mac; });
     if (!known) {
@@ -217,14 +196,14 @@ void SpoofDetector::check_reply(Context& ctx) {
   const auto& f = ctx.f;
   const auto& a = f.arp;
   if (a.op != wire::ArpOp::kReply) return;
-  const IpRecord* rec = ips_.peek(a.sender_ip);
-  if (rec != nullptr && rec->has_reply && rec->last_reply_mac != a.sender_mac &&
-      f.time - rec->last_reply_time <= config_.duplicate_window) {
-    raise(ctx, Rule::kDuplicateAddress, Severity::kCritical, a.sender_ip, rec->last_reply_mac,
+  const auto* rec = stations_.peek(a.sender_ip);
+  if (rec != nullptr && rec->extra.seen && rec->extra.mac != a.sender_mac &&
+      f.time - rec->extra.time <= config_.duplicate_window) {
+    raise(ctx, Rule::kDuplicateAddress, Severity::kCritical, a.sender_ip, rec->extra.mac,
           a.sender_mac,
           fmt::format("{} answered by {} and {} within {}", a.sender_ip.to_string(),
-                      rec->last_reply_mac.to_string(), a.sender_mac.to_string(),
-                      (f.time - rec->last_reply_time).to_string()));
+                      rec->extra.mac.to_string(), a.sender_mac.to_string(),
+                      (f.time - rec->extra.time).to_string()));
   }
   if (a.is_gratuitous()) return;
   const net::Time* asked = pending_.peek(pair_key(a.target_ip, a.sender_ip));
@@ -248,64 +227,39 @@ void SpoofDetector::check_reply(Context& ctx) {
 void SpoofDetector::update_binding(Context& ctx) {
   const auto& f = ctx.f;
   const auto& a = f.arp;
-  IpRecord* rec = ips_.find(a.sender_ip);
-  if (rec == nullptr) {
-    IpRecord fresh;
-    fresh.macs.push_back({a.sender_mac, f.time, f.time});
-    ips_.insert(a.sender_ip, std::move(fresh));
-    rec = ips_.peek_mut(a.sender_ip);
-    if (config_.report_new_station) {
-      raise(ctx, Rule::kNewStation, Severity::kInfo, a.sender_ip, std::nullopt, a.sender_mac,
-            fmt::format("new station {} at {}", a.sender_ip.to_string(), a.sender_mac.to_string()));
-    }
-  } else if (rec->macs[0].mac == a.sender_mac) {
-    rec->macs[0].last = f.time;
-  } else {
-    const net::MacAddr old = rec->macs[0].mac;
-    auto seen = std::find_if(rec->macs.begin(), rec->macs.end(),
-                             [&](const MacSeen& m) { return m.mac == a.sender_mac; });
-    const bool was_previous = rec->previous && *rec->previous == a.sender_mac;
-    if (was_previous) {
-      raise(ctx, Rule::kFlipFlop, Severity::kWarning, a.sender_ip, old, a.sender_mac,
-            fmt::format("{} flipped back from {} to {}", a.sender_ip.to_string(),
-                        old.to_string(), a.sender_mac.to_string()));
-    } else if (seen != rec->macs.end()) {
-      raise(ctx, Rule::kReusedOldMac, Severity::kWarning, a.sender_ip, old, a.sender_mac,
-            fmt::format("{} moved from {} back to older {}", a.sender_ip.to_string(),
-                        old.to_string(), a.sender_mac.to_string()));
-    } else {
-      raise(ctx, Rule::kMacChanged, Severity::kWarning, a.sender_ip, old, a.sender_mac,
-            fmt::format("{} moved from {} to {}", a.sender_ip.to_string(), old.to_string(),
-                        a.sender_mac.to_string()));
-    }
-    if (a.is_gratuitous()) {
-      raise(ctx, Rule::kGratuitousConflict, Severity::kWarning, a.sender_ip, old, a.sender_mac,
-            fmt::format("gratuitous ARP claims {} for {}, bound to {}", a.sender_ip.to_string(),
-                        a.sender_mac.to_string(), old.to_string()));
-    }
-    MacSeen moved{a.sender_mac, f.time, f.time};
-    if (seen != rec->macs.end()) {
-      moved.first = seen->first;
-      rec->macs.erase(seen);
-    }
-    rec->macs.insert(rec->macs.begin(), moved);
-    if (rec->macs.size() > std::max<std::size_t>(config_.max_macs_per_ip, 2)) {
-      // Forget the least recently seen MAC (never the current one).
-      auto oldest = std::min_element(rec->macs.begin() + 1, rec->macs.end(),
-                                     [](const MacSeen& x, const MacSeen& y) { return x.last < y.last; });
-      rec->macs.erase(oldest);
-    }
-    rec->previous = old;
+  const auto learned = stations_.learn(a.sender_ip, a.sender_mac, f.time);
+  const std::string ip = a.sender_ip.to_string();
+  const std::string now_at = a.sender_mac.to_string();
+  switch (learned.change) {
+    case StationChange::kNew:
+      if (config_.report_new_station) {
+        raise(ctx, Rule::kNewStation, Severity::kInfo, a.sender_ip, std::nullopt, a.sender_mac,
+              fmt::format("new station {} at {}", ip, now_at));
+      }
+      break;
+    case StationChange::kSame: break;
+    case StationChange::kFlipFlop:
+      raise(ctx, Rule::kFlipFlop, Severity::kWarning, a.sender_ip, learned.old, a.sender_mac,
+            fmt::format("{} flipped back from {} to {}", ip, learned.old->to_string(), now_at));
+      break;
+    case StationChange::kReused:
+      raise(ctx, Rule::kReusedOldMac, Severity::kWarning, a.sender_ip, learned.old, a.sender_mac,
+            fmt::format("{} moved from {} back to older {}", ip, learned.old->to_string(), now_at));
+      break;
+    case StationChange::kChanged:
+      raise(ctx, Rule::kMacChanged, Severity::kWarning, a.sender_ip, learned.old, a.sender_mac,
+            fmt::format("{} moved from {} to {}", ip, learned.old->to_string(), now_at));
+      break;
   }
-  if (a.op == wire::ArpOp::kReply) {
-    rec->has_reply = true;
-    rec->last_reply_mac = a.sender_mac;
-    rec->last_reply_time = f.time;
+  if (learned.old && a.is_gratuitous()) {
+    raise(ctx, Rule::kGratuitousConflict, Severity::kWarning, a.sender_ip, learned.old, a.sender_mac,
+          fmt::format("gratuitous ARP claims {} for {}, bound to {}", ip, now_at, learned.old->to_string()));
   }
+  if (a.op == wire::ArpOp::kReply) learned.record->extra = ReplySeen{a.sender_mac, f.time, true};
 }
 
 bool SpoofDetector::contested(net::Ipv4Addr ip, net::MacAddr mac) const {
-  const IpRecord* rec = ips_.peek(ip);
+  const auto* rec = stations_.peek(ip);
   if (rec == nullptr) return false;
   return std::any_of(rec->macs.begin(), rec->macs.end(),
                      [&](const MacSeen& m) { return m.mac != mac; });
@@ -347,7 +301,7 @@ void SpoofDetector::update_mac_claims(Context& ctx) {
   std::string list;
   for (const auto& ip : recent) list += (list.empty() ? "" : ", ") + ip.to_string();
   std::optional<net::MacAddr> other;
-  if (const IpRecord* rec = ips_.peek(a.sender_ip); rec != nullptr) {
+  if (const auto* rec = stations_.peek(a.sender_ip); rec != nullptr) {
     for (const auto& s : rec->macs) {
       if (s.mac != a.sender_mac) {
         other = s.mac;
@@ -386,16 +340,16 @@ void SpoofDetector::observe(const ArpFrame& frame, std::vector<Alert>& alerts) {
 }
 
 std::optional<BindingInfo> SpoofDetector::binding(net::Ipv4Addr ip) const {
-  const IpRecord* rec = ips_.peek(ip);
+  const auto* rec = stations_.peek(ip);
   if (rec == nullptr) return std::nullopt;
   return BindingInfo{rec->macs[0].mac, rec->macs[0].first, rec->macs[0].last, rec->macs.size()};
 }
 
 const DetectorCounters& SpoofDetector::counters() const {
-  counters_.ip_evictions = ips_.evictions();
+  counters_.ip_evictions = stations_.evictions();
   counters_.mac_evictions = macs_.evictions();
   counters_.pending_evictions = pending_.evictions();
-  counters_.dedup_evictions = dedup_.evictions();
+  counters_.dedup_evictions = gate_.evictions();
   return counters_;
 }
 

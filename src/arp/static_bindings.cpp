@@ -136,7 +136,7 @@ tl::expected<StaticBindings, std::string> parse_static_bindings(std::string_view
                                            origin, it->size(), kMaxStaticBindings));
   }
   StaticBindings out;
-  std::unordered_map<net::Ipv4Addr, std::size_t> where;
+  std::unordered_map<net::IpAddr, std::size_t> where;
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& b = (*it)[i];
     if (!b.is_object()) {
@@ -163,10 +163,10 @@ tl::expected<StaticBindings, std::string> parse_static_bindings(std::string_view
     }
     const auto ip_text = b["ip"].get<std::string>();
     const auto mac_text = b["mac"].get<std::string>();
-    auto ip = net::Ipv4Addr::parse(ip_text);
+    auto ip = net::IpAddr::parse(ip_text);
     if (!ip) {
       return tl::make_unexpected(fmt::format(
-          "{}: /bindings/{}/ip: expected a dotted-quad IPv4 address, got \"{}\"", origin, i,
+          "{}: /bindings/{}/ip: expected a dotted-quad IPv4 or an IPv6 address, got \"{}\"", origin, i,
           ip_text));
     }
     auto mac = net::MacAddr::parse(mac_text);

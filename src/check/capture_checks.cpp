@@ -9,6 +9,7 @@
 #include "wirestate/check/scenario_checks.hpp"
 #include "wirestate/scenario/load.hpp"
 #include "wirestate/scenario/strict_json.hpp"
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 #include "wirestate/tcp/state.hpp"
@@ -16,6 +17,25 @@
 namespace wirestate::check {
 
 namespace {
+
+// An alert of either detector, as the "alerts" expectation compares it.
+struct SeenAlert {
+  std::string rule;
+  net::IpAddr ip;
+  std::optional<net::MacAddr> old_mac;
+  std::optional<net::MacAddr> new_mac;
+  std::uint64_t packet = 0;
+  std::string message;
+};
+
+// Appends the warnings and criticals of one detector (notices never count).
+template <class DetectorAlert>
+void add_seen(std::vector<SeenAlert>& out, const std::vector<DetectorAlert>& alerts) {
+  for (const auto& a : alerts) {
+    if (a.severity == trace::Severity::kInfo) continue;
+    out.push_back({std::string(to_string(a.rule)), net::IpAddr(a.ip), a.old_mac, a.new_mac, a.packet, a.message});
+  }
+}
 
 using json = nlohmann::ordered_json;
 
@@ -130,14 +150,14 @@ std::optional<Problem> check_item(const json& item, const std::string& at) {
       for (std::size_t i = 0; i < a.size(); ++i) {
         const std::string p = fmt::format("{}/alerts/{}", at, i);
         if (!a[i].is_object() || !a[i].contains("rule") || !a[i]["rule"].is_string() ||
-            !arp::parse_rule(a[i]["rule"].get<std::string>())) {
-          return Problem{p, "expected {\"rule\": an ARP alert rule name, \"ip\"?: IP, \"mac\"?: MAC}"};
+            (!arp::parse_rule(a[i]["rule"].get<std::string>()) && !ndp::parse_rule(a[i]["rule"].get<std::string>()))) {
+          return Problem{p, "expected {\"rule\": an ARP or NDP alert rule name, \"ip\"?: IP, \"mac\"?: MAC}"};
         }
         for (const auto& [k, v] : a[i].items()) {
           if (k == "rule") continue;
-          if (k == "ip" && v.is_string() && net::Ipv4Addr::parse(v.get<std::string>())) continue;
+          if (k == "ip" && v.is_string() && net::IpAddr::parse(v.get<std::string>())) continue;
           if (k == "mac" && v.is_string() && net::MacAddr::parse(v.get<std::string>())) continue;
-          return Problem{p + "/" + k, "expected \"ip\" (an IPv4 address) or \"mac\" (a MAC address)"};
+          return Problem{p + "/" + k, "expected \"ip\" (an IPv4 or IPv6 address) or \"mac\" (a MAC address)"};
         }
       }
     }
@@ -224,12 +244,14 @@ Verdict evaluate_item(const json& item, const Observation& seen) {
       }
     }
   } else if (item.contains("alerts")) {
-    std::vector<const arp::Alert*> actual;
-    for (const auto& a : seen.alerts) if (a.severity != arp::Severity::kInfo) actual.push_back(&a);
+    // Both detectors' warnings and criticals, by rule name (the names never overlap).
+    std::vector<SeenAlert> actual;
+    add_seen(actual, seen.alerts);
+    add_seen(actual, seen.ndp_alerts);
     const json specs = item["alerts"].is_array() ? item["alerts"] : json::array();
-    auto matches = [](const json& s, const arp::Alert& a) {
-      if (arp::parse_rule(s["rule"].get<std::string>()) != a.rule) return false;  // validated: a rule
-      if (s.contains("ip") && a.ip != *net::Ipv4Addr::parse(s["ip"].get<std::string>())) return false;
+    auto matches = [](const json& s, const SeenAlert& a) {
+      if (s["rule"].get<std::string>() != a.rule) return false;
+      if (s.contains("ip") && a.ip != *net::IpAddr::parse(s["ip"].get<std::string>())) return false;  // validated
       if (s.contains("mac")) {
         const auto m = *net::MacAddr::parse(s["mac"].get<std::string>());
         if (a.new_mac != m && a.old_mac != m) return false;
@@ -240,14 +262,14 @@ Verdict evaluate_item(const json& item, const Observation& seen) {
     std::vector<std::string> problems;
     if (seen.packets == 0) problems.emplace_back("no packet was seen");  // no alert on nothing proves nothing
     for (const auto& s : specs) {
-      if (std::none_of(actual.begin(), actual.end(), [&](const auto* a) { return matches(s, *a); })) {
+      if (std::none_of(actual.begin(), actual.end(), [&](const SeenAlert& a) { return matches(s, a); })) {
         problems.push_back(fmt::format("missing {}", s["rule"].get<std::string>()));
       }
     }
-    for (const auto* a : actual) {
-      if (std::none_of(specs.begin(), specs.end(), [&](const json& s) { return matches(s, *a); })) {
-        problems.push_back(fmt::format("unexpected {} at packet {} ({})", arp::to_string(a->rule), a->packet, a->message));
-        if (v.packet == 0) v.packet = a->packet;
+    for (const auto& a : actual) {
+      if (std::none_of(specs.begin(), specs.end(), [&](const json& s) { return matches(s, a); })) {
+        problems.push_back(fmt::format("unexpected {} at packet {} ({})", a.rule, a.packet, a.message));
+        if (v.packet == 0) v.packet = a.packet;
       }
     }
     v.pass = problems.empty();

@@ -13,6 +13,7 @@
 
 #include "cli/checksum_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/detector_options.hpp"
 #include "cli/diagram_output.hpp"
 #include "cli/output_streams.hpp"
 #include "wirestate/io/pcap_reader.hpp"
@@ -25,6 +26,7 @@ namespace wirestate::cli {
 namespace {
 
 struct AnalyzeArgs {
+  DetectorArgs detectors;
   std::string file;
   std::string filter;
   std::string events;
@@ -46,6 +48,20 @@ std::string path_text(const std::vector<tcp::State>& path) {
     s += tcp::to_string(st);
   }
   return s.empty() ? "-" : s;
+}
+
+// "ARP alerts: N" and one line per warning or critical alert, then how many notices.
+template <class DetectorAlert>
+void print_alerts(std::FILE* out, const char* family, const std::vector<DetectorAlert>& all) {
+  std::size_t alerts = 0;
+  for (const auto& a : all) alerts += a.severity != trace::Severity::kInfo ? 1 : 0;
+  fmt::print(out, "\n{} alerts: {}\n", family, alerts);
+  for (const auto& a : all) {
+    if (a.severity == trace::Severity::kInfo) continue;
+    fmt::print(out, "  #{:<6} {:<8} {:<24} {}\n", a.packet, trace::to_string(a.severity), to_string(a.rule),
+               a.message);
+  }
+  if (all.size() != alerts) fmt::print(out, "  ({} informational: new stations)\n", all.size() - alerts);
 }
 
 int run_analyze(const AnalyzeArgs& args) {
@@ -84,6 +100,10 @@ int run_analyze(const AnalyzeArgs& args) {
 
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
+  if (auto ok = apply(args.detectors, config); !ok) {
+    std::fprintf(stderr, "wirestate %s: %s\n", "analyze", ok.error().c_str());
+    return 2;
+  }
   config.checksums = checksum_policy(args.checksums);
   config.packet_events = (writer && args.packets) || draw;
   if (config.packet_events) config.summarize = print_summarizer();
@@ -210,16 +230,8 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
                mon.observer().config().max_connections, oc.evicted_closed, oc.evicted_idle, oc.peak_connections);
   }
 
-  std::size_t alerts = 0;
-  for (const auto& a : mon.arp_alerts()) alerts += a.severity != arp::Severity::kInfo ? 1 : 0;
-  fmt::print(out, "\nARP alerts: {}\n", alerts);
-  for (const auto& a : mon.arp_alerts()) {
-    if (a.severity == arp::Severity::kInfo) continue;
-    fmt::print(out, "  #{:<6} {:<8} {:<24} {}\n", a.packet, arp::to_string(a.severity), arp::to_string(a.rule),
-               a.message);
-  }
-  const std::size_t notices = mon.arp_alerts().size() - alerts;
-  if (notices != 0) fmt::print(out, "  ({} informational: new stations)\n", notices);
+  print_alerts(out, "ARP", mon.arp_alerts());
+  print_alerts(out, "NDP", mon.ndp_alerts());
 
   const auto flows = mon.udp_flows();
   fmt::print(out, "\nUDP flows: {}\n", flows.size());
@@ -252,7 +264,7 @@ void write_text_report(std::FILE* out, const monitor::Monitor& mon) {
 void add_analyze_command(CLI::App& app) {
   auto args = std::make_shared<AnalyzeArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "analyze", "Analyze a pcap/pcapng file: TCP connections (both sides' states), ARP alerts, UDP flows");
+      "analyze", "Analyze a pcap/pcapng file: TCP connections (both sides' states), ARP and NDP alerts, UDP flows");
   cmd->add_option("FILE", args->file, "capture file (pcap or pcapng)")->required();
   cmd->add_option("-f,--filter", args->filter, "BPF filter expression (libpcap syntax)");
   cmd->add_option("--events", args->events, "write every event as JSON Lines to this file (- for stdout)");
@@ -260,6 +272,7 @@ void add_analyze_command(CLI::App& app) {
   add_checksum_options(*cmd, args->checksums);
   cmd->add_flag("--json", args->json, "print one JSON document (see docs/analyze-json.md)");
   add_diagram_options(*cmd, args->diagram);
+  add_detector_options(*cmd, args->detectors);
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
   cmd->callback([args] { set_exit_code(run_analyze(*args)); });

@@ -13,6 +13,7 @@
 #include "cli/analyze_command.hpp"
 #include "cli/checksum_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/detector_options.hpp"
 #include "cli/output_streams.hpp"
 #include "wirestate/io/live_capture.hpp"
 #include "wirestate/io/pcap_writer.hpp"
@@ -25,6 +26,7 @@ namespace wirestate::cli {
 namespace {
 
 struct CaptureArgs {
+  DetectorArgs detectors;
   std::string interface;
   std::string filter;
   std::string write;
@@ -110,6 +112,10 @@ int run_capture(const CaptureArgs& args) {
 
   monitor::MonitorConfig config;
   config.observer.max_connections = args.max_connections;
+  if (auto ok = apply(args.detectors, config); !ok) {
+    std::fprintf(stderr, "wirestate %s: %s\n", "capture", ok.error().c_str());
+    return 2;
+  }
   // The capturing host's own segments are captured before the NIC computes their
   // checksums (offload): flagged and counted by default, never dropped unless asked.
   config.checksums = checksum_policy(args.checksums);
@@ -209,7 +215,7 @@ int run_capture(const CaptureArgs& args) {
 void add_capture_command(CLI::App& app) {
   auto args = std::make_shared<CaptureArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "capture", "Capture live from an interface: TCP states and ARP alerts as they happen (needs CAP_NET_RAW)");
+      "capture", "Capture live from an interface: TCP states and ARP/NDP alerts as they happen (needs CAP_NET_RAW)");
   cmd->add_option("-i,--interface", args->interface, "interface to capture on")->required();
   cmd->add_option("-f,--filter", args->filter, "BPF filter expression (libpcap syntax)");
   cmd->add_option("-w,--write", args->write, "save every captured packet to this pcap file (- for stdout)");
@@ -219,6 +225,7 @@ void add_capture_command(CLI::App& app) {
   cmd->add_flag("-l", args->line_buffered, "line-buffered output (each line as soon as it is made)");
   add_checksum_options(*cmd, args->checksums);
   cmd->add_flag("-q,--quiet", args->quiet, "no live event lines, only the final report");
+  add_detector_options(*cmd, args->detectors);
   cmd->add_option("--max-connections", args->max_connections, "TCP connection table cap (default 65536)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 26));
   cmd->callback([args] { set_exit_code(run_capture(*args)); });

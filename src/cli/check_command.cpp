@@ -121,7 +121,7 @@ check::Observation observe_frames(const sim::Simulator& sim) {
     sink.clear();
   }
   if (!sim.frames().empty()) m.finish(sim.frames().back().time, sink);
-  return {m.connections(), m.arp_alerts(), m.counters().frames, {}};
+  return {m.connections(), m.arp_alerts(), m.ndp_alerts(), m.counters().frames, {}};
 }
 
 // The verdicts on the target, or why there are none (bad input: exit 2).
@@ -182,7 +182,7 @@ tl::expected<std::vector<check::Verdict>, std::string> evaluate_target(const Che
     }
     if (const auto& problem = reader->problem()) return tl::unexpected(problem->message);
     note_offloaded_senders(m, "check");
-    check::Observation seen{m.connections(), m.arp_alerts(), m.counters().frames, {}};
+    check::Observation seen{m.connections(), m.arp_alerts(), m.ndp_alerts(), m.counters().frames, {}};
     narrow(seen, sel, args.diagram.conn);
     if (args.checksums.enforce) verdicts.push_back(checksum_verdict(m));
     for (const auto& e : loaded) {

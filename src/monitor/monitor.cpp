@@ -25,6 +25,7 @@ Monitor::Monitor(MonitorConfig config)
     : config_(std::move(config)),
       observer_(config_.observer),
       detector_(config_.arp),
+      ndp_detector_(config_.ndp),
       reassembler_(config_.reassembly),
       udp_(config_.max_udp_flows),
       finished_(std::make_unique<Finished>()),
@@ -92,7 +93,7 @@ void Monitor::on_transport(const FrameIn& frame, const wire::DecodedPacket& d, s
   if (d.tcp) on_tcp(frame, d, out);
   else if (d.udp) on_udp(frame, d);
   else if (d.icmp) on_icmp(d);
-  else if (d.icmpv6) on_icmpv6(d);
+  else if (d.icmpv6) on_icmpv6(frame, d, out);
   else if (d.not_decoded == wire::NotDecoded::kOtherIpProtocol) ++counters_.other;
 }
 
@@ -154,9 +155,10 @@ void Monitor::on_icmp(const wire::DecodedPacket& d) {
   }
 }
 
-void Monitor::on_icmpv6(const wire::DecodedPacket& d) {
+void Monitor::on_icmpv6(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
   ++counters_.icmpv6;
   const wire::Icmpv6View& m = *d.icmpv6;
+  if (d.ndp) on_ndp(frame, d, out);
   if (d.transport_checksum == wire::ChecksumStatus::kBad) ++icmp_.bad_checksum;
   switch (m.type()) {
     case wire::Icmpv6Type::kEchoRequest: ++icmp_.echo_request; break;

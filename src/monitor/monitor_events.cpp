@@ -12,6 +12,20 @@ std::string fragment_name(const ip::FragmentKey& k) {
   return fmt::format("{} > {} id 0x{:04x} proto {}", k.src.to_string(), k.dst.to_string(), k.id, k.protocol);
 }
 
+// The trace event of a spoof detector's alert (arp::Alert or ndp::Alert: the same fields).
+template <class DetectorAlert>
+trace::Event alert_event(const DetectorAlert& a) {
+  trace::AlertEvent e;
+  e.rule = a.rule;
+  e.severity = a.severity;
+  e.ip = net::IpAddr(a.ip);
+  e.old_mac = a.old_mac;
+  e.new_mac = a.new_mac;
+  e.message = a.message;
+  e.packet = a.packet;
+  return {a.time, std::move(e)};
+}
+
 }  // namespace
 
 void Monitor::on_observer_events(const tcp::ObservedSegment* seg, std::vector<trace::Event>& out) {
@@ -100,17 +114,37 @@ void Monitor::on_arp(const FrameIn& frame, const wire::DecodedPacket& d, std::ve
   alert_scratch_.clear();
   detector_.observe(f, alert_scratch_);
   for (auto& a : alert_scratch_) {
-    trace::AlertEvent e;
-    e.rule = a.rule;
-    e.severity = a.severity;
-    e.ip = net::IpAddr(a.ip);
-    e.old_mac = a.old_mac;
-    e.new_mac = a.new_mac;
-    e.message = a.message;
-    e.packet = a.packet;
-    out.push_back({a.time, std::move(e)});
+    out.push_back(alert_event(a));
     if (arp_alerts_.size() < config_.max_kept_arp_alerts) arp_alerts_.push_back(std::move(a));
     else ++counters_.arp_alerts_not_kept;
+  }
+}
+
+void Monitor::on_ndp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out) {
+  // RFC 6980 §5: an NDP message in fragments is dropped by every host, so only whole
+  // packets of the frame itself (never a reassembled datagram) reach the detector; and a
+  // bad ICMPv6 checksum is dropped too (RFC 4861 §6.1.2, §7.1).
+  if (d.transport_checksum == wire::ChecksumStatus::kBad || !d.ipv6 || d.ipv6_chain.fragment) return;
+  net::MacAddr eth_src;
+  net::MacAddr eth_dst = net::MacAddr::broadcast();
+  if (d.ethernet) {
+    eth_src = d.ethernet->src();
+    eth_dst = d.ethernet->dst();
+  } else if (d.sll && d.sll->address.size() == 6) {
+    // A Linux cooked capture records only the source (pcap-linktype(7)).
+    eth_src = net::MacAddr::from_bytes(d.sll->address.data());
+  } else {
+    return;
+  }
+  const auto f = ndp::from_decoded(*d.ipv6, *d.ndp, eth_src, eth_dst, frame.number, frame.time);
+  if (!f) return;
+  ++counters_.ndp;
+  ndp_scratch_.clear();
+  ndp_detector_.observe(*f, ndp_scratch_);
+  for (auto& a : ndp_scratch_) {
+    out.push_back(alert_event(a));
+    if (ndp_alerts_.size() < config_.max_kept_ndp_alerts) ndp_alerts_.push_back(std::move(a));
+    else ++counters_.ndp_alerts_not_kept;
   }
 }
 

@@ -76,10 +76,14 @@ Json to_json(const UdpFlow& f) {
   return j;
 }
 
-Json to_json(const arp::Alert& a) {
+namespace {
+
+// One spoof-detector alert (arp::Alert or ndp::Alert: the same fields).
+template <class DetectorAlert>
+Json alert_json(const DetectorAlert& a) {
   Json j;
-  j["rule"] = std::string(arp::to_string(a.rule));
-  j["severity"] = std::string(arp::to_string(a.severity));
+  j["rule"] = std::string(to_string(a.rule));
+  j["severity"] = std::string(trace::to_string(a.severity));
   j["ip"] = a.ip.to_string();
   j["old_mac"] = mac_or_null(a.old_mac);
   j["new_mac"] = mac_or_null(a.new_mac);
@@ -88,6 +92,22 @@ Json to_json(const arp::Alert& a) {
   j["message"] = a.message;
   return j;
 }
+
+// Alerts of one detector split into warnings/criticals and informational notices.
+template <class DetectorAlert>
+void put_alerts(Json& j, const std::string& family, const std::vector<DetectorAlert>& all, std::uint64_t not_kept) {
+  Json alerts = Json::array();
+  Json notices = Json::array();
+  for (const auto& a : all) (a.severity == trace::Severity::kInfo ? notices : alerts).push_back(alert_json(a));
+  j[family + "_alerts"] = std::move(alerts);
+  j[family + "_notices"] = std::move(notices);
+  j[family + "_alerts_not_listed"] = not_kept;
+}
+
+}  // namespace
+
+Json to_json(const arp::Alert& a) { return alert_json(a); }
+Json to_json(const ndp::Alert& a) { return alert_json(a); }
 
 Json report_json(const Monitor& monitor, const ReportSource& source) {
   const auto& c = monitor.counters();
@@ -103,7 +123,8 @@ Json report_json(const Monitor& monitor, const ReportSource& source) {
   for (const auto& [k, n] : c.malformed_by_kind) kinds[k] = n;
   j["malformed_by_kind"] = std::move(kinds);
   j["protocols"] = {{"arp", c.arp}, {"ipv4", c.ipv4}, {"tcp", c.tcp}, {"udp", c.udp},
-                    {"icmp", c.icmp}, {"ipv6", c.ipv6}, {"icmpv6", c.icmpv6}, {"other", c.other}};
+                    {"icmp", c.icmp}, {"ipv6", c.ipv6}, {"icmpv6", c.icmpv6}, {"ndp", c.ndp},
+                    {"other", c.other}};
 
   Json conns = Json::array();
   for (const auto& s : monitor.connections()) conns.push_back(to_json(s));
@@ -117,14 +138,8 @@ Json report_json(const Monitor& monitor, const ReportSource& source) {
                     {"retired_reused", oc.retired_reused},
                     {"not_listed", c.connections_not_kept}};
 
-  Json alerts = Json::array();
-  Json notices = Json::array();
-  for (const auto& a : monitor.arp_alerts()) {
-    (a.severity == arp::Severity::kInfo ? notices : alerts).push_back(to_json(a));
-  }
-  j["arp_alerts"] = std::move(alerts);
-  j["arp_notices"] = std::move(notices);
-  j["arp_alerts_not_listed"] = c.arp_alerts_not_kept;
+  put_alerts(j, "arp", monitor.arp_alerts(), c.arp_alerts_not_kept);
+  put_alerts(j, "ndp", monitor.ndp_alerts(), c.ndp_alerts_not_kept);
 
   Json flows = Json::array();
   for (const auto& f : monitor.udp_flows()) flows.push_back(to_json(f));

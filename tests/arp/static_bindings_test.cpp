@@ -20,6 +20,28 @@ TEST(StaticBindings, ParsesBindings) {
   EXPECT_EQ(b->at(net::Ipv4Addr(10, 77, 0, 2)), net::MacAddr({2, 0, 0, 0, 0, 2}));
 }
 
+TEST(StaticBindings, TakesIpv6AddressesNextToIpv4Ones) {
+  auto b = parse(R"({"bindings": [{"ip": "10.77.0.2", "mac": "02:00:00:00:00:02"},
+                                   {"ip": "FE80::2", "mac": "02:00:00:00:00:02"},
+                                   {"ip": "2001:db8::2", "mac": "02:00:00:00:00:02"}]})");
+  ASSERT_TRUE(b) << b.error();
+  EXPECT_EQ(b->size(), 3u);
+  EXPECT_EQ(b->at(*net::Ipv6Addr::parse("fe80::2")), net::MacAddr({2, 0, 0, 0, 0, 2}));
+  EXPECT_TRUE(b->contains(net::Ipv4Addr(10, 77, 0, 2)));
+  // An IPv4-mapped IPv6 address is an IPv6 key, not the IPv4 one.
+  auto mapped = parse(R"({"bindings": [{"ip": "::ffff:10.77.0.2", "mac": "02:00:00:00:00:02"}]})");
+  ASSERT_TRUE(mapped) << mapped.error();
+  EXPECT_FALSE(mapped->contains(net::Ipv4Addr(10, 77, 0, 2)));
+}
+
+TEST(StaticBindings, OneIpv6AddressBoundToTwoMacs) {
+  auto b = parse(R"({"bindings": [{"ip": "2001:db8::1", "mac": "02:00:00:00:00:01"},
+                                   {"ip": "2001:DB8:0::1", "mac": "02:00:00:00:00:02"}]})");
+  ASSERT_FALSE(b);
+  EXPECT_NE(b.error().find("/bindings/1/ip: 2001:DB8:0::1 is already bound to 02:00:00:00:00:01"), std::string::npos)
+      << b.error();
+}
+
 TEST(StaticBindings, EmptyListIsFine) {
   auto b = parse(R"({"bindings": []})");
   ASSERT_TRUE(b);
@@ -83,7 +105,7 @@ TEST(StaticBindings, IpMustBeAString) {
 TEST(StaticBindings, BadIp) {
   auto b = parse(R"({"bindings": [{"ip": "10.0.0.256", "mac": "02:00:00:00:00:01"}]})");
   ASSERT_FALSE(b);
-  EXPECT_NE(b.error().find("b.json: /bindings/0/ip: expected a dotted-quad IPv4 address, got \"10.0.0.256\""),
+  EXPECT_NE(b.error().find("b.json: /bindings/0/ip: expected a dotted-quad IPv4 or an IPv6 address, got \"10.0.0.256\""),
             std::string::npos)
       << b.error();
 }

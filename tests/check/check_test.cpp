@@ -37,7 +37,7 @@ Observation observe(const std::string& name) {
     last = p->timestamp;
   }
   m.finish(last, sink);
-  return {m.connections(), m.arp_alerts(), m.counters().frames, {}};
+  return {m.connections(), m.arp_alerts(), m.ndp_alerts(), m.counters().frames, {}};
 }
 
 std::string write_temp(const std::string& text) {

@@ -41,15 +41,20 @@ std::optional<Rule> parse_rule(std::string_view name) noexcept;
 using Severity = trace::Severity;
 using trace::to_string;
 
-struct Alert {
+// What a spoof detector reports; the ARP detector's with an IPv4 address, the NDP
+// detector's (ndp::Alert) with an IPv6 one.
+template <class RuleT, class Addr>
+struct DetectorAlert {
   net::Time time;
-  std::uint64_t packet = 0;            // 1-based packet number of the frame that raised it
-  Rule rule = Rule::kNewStation;
+  std::uint64_t packet = 0;             // 1-based packet number of the frame that raised it
+  RuleT rule{};
   Severity severity = Severity::kInfo;
-  net::Ipv4Addr ip;                    // the IP the alert is about
-  std::optional<net::MacAddr> old_mac; // the binding (or expected address) before
-  std::optional<net::MacAddr> new_mac; // the address now claimed (or seen)
-  std::string message;                 // one human sentence
+  Addr ip;                              // the address the alert is about
+  std::optional<net::MacAddr> old_mac;  // the binding (or expected address) before
+  std::optional<net::MacAddr> new_mac;  // the address now claimed (or seen)
+  std::string message;                  // one human sentence
 };
+
+using Alert = DetectorAlert<Rule, net::Ipv4Addr>;
 
 }  // namespace wirestate::arp

@@ -1,12 +1,14 @@
 #pragma once
 // Settings of arp::SpoofDetector: table bounds, windows, thresholds, allow-list and the
-// user's static IP -> MAC bindings.
+// user's static IP -> MAC bindings. The allow-list and the bindings take addresses of
+// either family: the NDP detector (ndp::DetectorConfig) uses the same two types.
 #include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "wirestate/net/ip_addr.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 #include "wirestate/net/time.hpp"
@@ -26,17 +28,18 @@ struct MacPrefix {
 struct AllowList {
   std::unordered_set<net::MacAddr> macs;
   std::vector<MacPrefix> mac_prefixes;
-  std::unordered_set<net::Ipv4Addr> ips;
+  std::unordered_set<net::IpAddr> ips;  // IPv4 and IPv6
 
   bool contains(net::MacAddr mac) const noexcept;
-  bool contains(net::Ipv4Addr ip) const noexcept { return ips.contains(ip); }
+  bool contains(const net::IpAddr& ip) const noexcept { return ips.contains(ip); }
   // Adds the virtual router MAC blocks: VRRP and CARP 00:00:5e:00:01:XX (RFC 5798 §7.3),
   // HSRP v1 00:00:0c:07:ac:XX, HSRP v2 00:00:0c:9f:fX:XX, GLBP 00:07:b4:XX:XX:XX.
   void add_virtual_router_macs();
 };
 
-// Known IP -> MAC bindings (the user's arpspoof_detect_host list, as in Snort).
-using StaticBindings = std::unordered_map<net::Ipv4Addr, net::MacAddr>;
+// Known IP -> MAC bindings (the user's arpspoof_detect_host list, as in Snort); IPv4
+// entries are the ARP detector's, IPv6 ones the NDP detector's.
+using StaticBindings = std::unordered_map<net::IpAddr, net::MacAddr>;
 
 struct DetectorConfig {
   // Per-IP binding table (IP -> MACs seen, first/last times); LRU beyond this.

@@ -6,15 +6,18 @@
 // analysis (duplicate address, request storms), made stateful and scoped so that a
 // quiet real LAN raises nothing but new_station. Every table is bounded (LRU) and
 // counts its evictions; alerts are de-duplicated per (rule, IP, MAC) and interval.
+// The station database and the alert gate are shared with ndp::SpoofDetector.
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "wirestate/arp/alert.hpp"
+#include "wirestate/arp/alert_gate.hpp"
 #include "wirestate/arp/detector_config.hpp"
 #include "wirestate/arp/frame.hpp"
 #include "wirestate/arp/lru_map.hpp"
+#include "wirestate/arp/station_history.hpp"
 #include "wirestate/net/ipv4_addr.hpp"
 #include "wirestate/net/mac_addr.hpp"
 #include "wirestate/net/time.hpp"
@@ -55,22 +58,16 @@ class SpoofDetector {
   // The current binding of ip, if the detector has one.
   std::optional<BindingInfo> binding(net::Ipv4Addr ip) const;
   const DetectorCounters& counters() const;
-  std::size_t ip_table_size() const noexcept { return ips_.size(); }
+  std::size_t ip_table_size() const noexcept { return stations_.size(); }
   std::size_t mac_table_size() const noexcept { return macs_.size(); }
   const DetectorConfig& config() const noexcept { return config_; }
 
  private:
-  struct MacSeen {
+  // Per IP next to its bindings: the sender of the last reply (duplicate_address).
+  struct ReplySeen {
     net::MacAddr mac;
-    net::Time first;
-    net::Time last;
-  };
-  struct IpRecord {
-    std::vector<MacSeen> macs;          // [0] = current binding; bounded by max_macs_per_ip
-    std::optional<net::MacAddr> previous;  // the binding before the current one
-    net::MacAddr last_reply_mac;        // sender of the last reply for this IP
-    net::Time last_reply_time;
-    bool has_reply = false;
+    net::Time time;
+    bool seen = false;
   };
   struct IpSeen {
     net::Ipv4Addr ip;
@@ -81,16 +78,6 @@ class SpoofDetector {
     net::Time storm_start;        // start of the current request-counting period
     std::uint32_t storm_count = 0;
   };
-  struct DedupKey {
-    Rule rule;
-    std::uint32_t ip;
-    std::uint64_t mac;
-    bool operator==(const DedupKey&) const = default;
-  };
-  struct DedupHash {
-    std::size_t operator()(const DedupKey& k) const noexcept;
-  };
-
   struct Context;
   void raise(Context& ctx, Rule rule, Severity severity, net::Ipv4Addr ip,
              std::optional<net::MacAddr> old_mac, std::optional<net::MacAddr> new_mac,
@@ -106,10 +93,10 @@ class SpoofDetector {
   bool contested(net::Ipv4Addr ip, net::MacAddr mac) const;
 
   DetectorConfig config_;
-  LruMap<net::Ipv4Addr, IpRecord> ips_;
+  StationHistory<net::Ipv4Addr, ReplySeen> stations_;
   LruMap<net::MacAddr, MacRecord> macs_;
   LruMap<std::uint64_t, net::Time> pending_;  // (requester IP << 32 | asked IP) -> time
-  LruMap<DedupKey, net::Time, DedupHash> dedup_;
+  AlertGate gate_;
   mutable DetectorCounters counters_;
 };
 

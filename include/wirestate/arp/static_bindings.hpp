@@ -1,6 +1,7 @@
 #pragma once
-// Loading the user's static IP -> MAC bindings from JSON:
-//   { "bindings": [ { "ip": "10.0.0.1", "mac": "02:00:00:00:00:01" }, ... ] }
+// Loading the user's static IP -> MAC bindings from JSON, IPv4 and IPv6 alike:
+//   { "bindings": [ { "ip": "10.0.0.1", "mac": "02:00:00:00:00:01" },
+//                   { "ip": "fe80::1", "mac": "02:00:00:00:00:01" }, ... ] }
 // Unknown keys, bad addresses and one IP bound twice are errors that name the file and
 // the JSON pointer ("bindings.json: /bindings/2/mac: expected a MAC address ...").
 #include <cstddef>

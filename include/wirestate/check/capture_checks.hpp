@@ -27,6 +27,7 @@
 #include <tl/expected.hpp>
 
 #include "wirestate/arp/alert.hpp"
+#include "wirestate/ndp/alert.hpp"
 #include "wirestate/check/verdict.hpp"
 #include "wirestate/tcp/observer_types.hpp"
 
@@ -47,10 +48,11 @@ struct ConnSelector {
   bool matches(const tcp::ConnectionSummary& c) const noexcept;
 };
 
-// What a monitor saw: the connections (with both sides' paths) and the ARP alerts.
+// What a monitor saw: the connections (with both sides' paths), the ARP and the NDP alerts.
 struct Observation {
   std::vector<tcp::ConnectionSummary> connections;
   std::vector<arp::Alert> alerts;
+  std::vector<ndp::Alert> ndp_alerts;
   std::uint64_t packets = 0;  // frames the monitor read (those a -f filter kept)
   std::string scope;          // what narrowed the connections ("--conn 10.0.0.9"); empty: nothing did
 };

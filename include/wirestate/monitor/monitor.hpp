@@ -1,7 +1,7 @@
 #pragma once
 // monitor::Monitor: the passive analyzer behind `analyze`, `capture` and the simulator's
 // observer view. Frames in (capture order); decode -> IPv4/IPv6 reassembly -> tcp::Observer,
-// arp::SpoofDetector, UDP flows, ICMP/ICMPv6 counts -> trace::Events out. Both address
+// arp::SpoofDetector, ndp::SpoofDetector, UDP flows, ICMP/ICMPv6 counts -> trace::Events out. Both address
 // families share one connection table and one UDP table (keyed by net::FlowKey). Malformed frames are
 // counted and flagged, never fatal. Every table is bounded (see MonitorConfig).
 #include <array>
@@ -19,6 +19,8 @@
 #include "wirestate/arp/spoof_detector.hpp"
 #include "wirestate/ip/reassembler.hpp"
 #include "wirestate/monitor/checksum_senders.hpp"
+#include "wirestate/ndp/alert.hpp"
+#include "wirestate/ndp/spoof_detector.hpp"
 #include "wirestate/monitor/udp_flows.hpp"
 #include "wirestate/net/bytes.hpp"
 #include "wirestate/net/time.hpp"
@@ -47,6 +49,7 @@ struct MonitorConfig {
   tcp::ObserverConfig observer;          // connection table cap, MSL
   ip::ReassemblerConfig reassembly;    // fragment memory, timeout
   arp::DetectorConfig arp;               // ARP tables, windows, allow-list
+  ndp::DetectorConfig ndp;               // NDP tables, windows, allow-list, routers
   std::size_t max_udp_flows = 65536;     // UDP flow table cap (LRU)
   // Finished TCP connections / UDP flows kept for connections() / udp_flows(); beyond
   // this they are only counted (MonitorCounters::*_not_kept), except that a connection
@@ -57,6 +60,7 @@ struct MonitorConfig {
   // A bad checksum is flagged and counted but still moves state (kFlag, as Wireshark and
   // tcpdump); kEnforce drops the segment as a receiver would; kSkip does not verify.
   ChecksumPolicy checksums = ChecksumPolicy::kFlag;
+  std::size_t max_kept_ndp_alerts = 10000;  // alerts kept for ndp_alerts()
   bool packet_events = false;            // emit one PacketEvent per frame
   Summarizer summarize;                  // summary text of packet events (empty: none)
 };
@@ -73,12 +77,14 @@ struct MonitorCounters {
   std::uint64_t icmp = 0;
   std::uint64_t ipv6 = 0;                // IPv6 packets (fragments counted each)
   std::uint64_t icmpv6 = 0;              // ICMPv6 messages (NDP included)
+  std::uint64_t ndp = 0;                 // NDP messages given to the NDP detector
   std::uint64_t other = 0;               // other EtherTypes / IP protocols / link types
   std::uint64_t fragments = 0;           // IPv4 and IPv6 fragments given to the reassembler
   std::uint64_t reassembled = 0;         // datagrams rebuilt from fragments
   std::uint64_t connections_not_kept = 0;  // finished connections beyond max_kept_connections
   std::uint64_t udp_flows_not_kept = 0;
   std::uint64_t arp_alerts_not_kept = 0;
+  std::uint64_t ndp_alerts_not_kept = 0;
   std::map<std::string, std::uint64_t> malformed_by_kind;  // "ipv4.bad_checksum" -> frames
 };
 
@@ -114,6 +120,8 @@ class Monitor {
   std::vector<UdpFlow> udp_flows() const;
   // The ARP alerts raised so far (at most max_kept_arp_alerts), in order.
   const std::vector<arp::Alert>& arp_alerts() const noexcept { return arp_alerts_; }
+  // The NDP alerts raised so far (at most max_kept_ndp_alerts), in order.
+  const std::vector<ndp::Alert>& ndp_alerts() const noexcept { return ndp_alerts_; }
 
   const MonitorCounters& counters() const noexcept { return counters_; }
   const IcmpCounters& icmp() const noexcept { return icmp_; }
@@ -121,6 +129,7 @@ class Monitor {
   // Overlapping-fragment alerts raised so far.
   std::uint64_t ip_alerts() const noexcept { return ip_alerts_; }
   const arp::SpoofDetector& arp_detector() const noexcept { return detector_; }
+  const ndp::SpoofDetector& ndp_detector() const noexcept { return ndp_detector_; }
   const ip::Reassembler& reassembler() const noexcept { return reassembler_; }
   const UdpFlowTable& udp_table() const noexcept { return udp_; }
   const MonitorConfig& config() const noexcept { return config_; }
@@ -139,7 +148,8 @@ class Monitor {
   void on_tcp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
   void on_udp(const FrameIn& frame, const wire::DecodedPacket& d);
   void on_icmp(const wire::DecodedPacket& d);
-  void on_icmpv6(const wire::DecodedPacket& d);
+  void on_icmpv6(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
+  void on_ndp(const FrameIn& frame, const wire::DecodedPacket& d, std::vector<trace::Event>& out);
   void on_reassembly_events(const std::vector<ip::ReassemblyEvent>& events,
                             std::vector<trace::Event>& out);
   void on_observer_events(const tcp::ObservedSegment* seg, std::vector<trace::Event>& out);
@@ -152,12 +162,14 @@ class Monitor {
   IcmpCounters icmp_;
   tcp::Observer observer_;
   arp::SpoofDetector detector_;
+  ndp::SpoofDetector ndp_detector_;
   ip::Reassembler reassembler_;
   UdpFlowTable udp_;
   ChecksumSenders checksum_senders_;
   std::unique_ptr<Finished> finished_;
   std::unordered_map<std::uint64_t, trace::ConnRef> conns_;  // by observer id, live connections only
   std::vector<arp::Alert> arp_alerts_;
+  std::vector<ndp::Alert> ndp_alerts_;
   // Scratch space reused across frames (DecodedPacket is large).
   std::unique_ptr<wire::DecodedPacket> decoded_;
   std::unique_ptr<wire::DecodedPacket> inner_;
@@ -165,6 +177,7 @@ class Monitor {
   std::vector<std::uint8_t> frag_header_;  // an IPv6 unfragmentable part, Next Header fixed
   std::vector<tcp::ObserverEvent> obs_events_;
   std::vector<arp::Alert> alert_scratch_;
+  std::vector<ndp::Alert> ndp_scratch_;
   net::Time last_time_;
   std::uint64_t ip_alerts_ = 0;
 };

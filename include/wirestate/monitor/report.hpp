@@ -25,6 +25,8 @@ nlohmann::ordered_json to_json(const tcp::ConnectionSummary& c);
 nlohmann::ordered_json to_json(const UdpFlow& f);
 // One ARP alert: rule, severity, ip, old_mac, new_mac, packet, message.
 nlohmann::ordered_json to_json(const arp::Alert& a);
+// One NDP alert, with the same keys.
+nlohmann::ordered_json to_json(const ndp::Alert& a);
 
 // The whole report of a finished monitor (call Monitor::finish() first).
 nlohmann::ordered_json report_json(const Monitor& monitor, const ReportSource& source);
