@@ -1,23 +1,20 @@
 #include "wirestate/monitor/checksum_senders.hpp"
 
-#include <algorithm>
-
 namespace wirestate::monitor {
 
 void ChecksumSenders::add(const net::IpAddr& sender, bool bad) {
-  // Linear: the table is small and a capture has few senders; the last one found is
-  // usually the next one asked for.
-  auto it = std::find_if(senders_.begin(), senders_.end(), [&](const SenderChecksums& s) { return s.sender == sender; });
-  if (it == senders_.end()) {
+  auto it = index_.find(sender);
+  if (it == index_.end()) {
     if (senders_.size() >= kMaxSenders) {
       ++untracked_;
       return;
     }
+    it = index_.emplace(sender, static_cast<std::uint32_t>(senders_.size())).first;
     senders_.push_back({sender, 0, 0});
-    it = senders_.end() - 1;
   }
-  ++it->segments;
-  if (bad) ++it->bad;
+  SenderChecksums& s = senders_[it->second];
+  ++s.segments;
+  if (bad) ++s.bad;
 }
 
 std::vector<SenderChecksums> ChecksumSenders::offload_suspects() const {

@@ -5,6 +5,7 @@
 // verify. Corruption on a link is rare and spread over both directions.
 #include <cstddef>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "wirestate/net/ip_addr.hpp"
@@ -43,6 +44,10 @@ class ChecksumSenders {
 
  private:
   std::vector<SenderChecksums> senders_;
+  // Where each tracked sender is in senders_: add() runs for every TCP segment, and a scan
+  // of a full table cost up to kMaxSenders compares per segment (an untracked sender's
+  // every time).
+  std::unordered_map<net::IpAddr, std::uint32_t> index_;
   std::uint64_t untracked_ = 0;
 };
 
